@@ -1,0 +1,47 @@
+# Yardstick: `make run` starts the product, `make test` runs the whole suite.
+# Both set up what they need on a fresh clone (.venv from requirements.lock, migrations).
+
+PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || echo python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format bench check-deploy lock clean
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Yardstick needs Python 3.12 or newer (pyenv reads .python-version).")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py run_embedded
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.installed
+	$(PY) -m pytest tests/benchmarks -s -p no:randomly --override-ini addopts=
+
+check-deploy: $(VENV)/.installed
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop \
+	ALLOWED_HOSTS=yardstick.example SITE_URL=https://yardstick.example EMAIL_HOST=smtp.example \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+lock:
+	$(PY) -m pip install --quiet uv
+	$(PY) -m uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12
+	$(PY) -m uv pip compile pyproject.toml -o requirements.txt --python-version 3.12
+
+clean:
+	rm -rf var staticfiles .pytest_cache

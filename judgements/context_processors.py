@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import roles, scales
+
+
+def yardstick(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "site_scale": scales.get_scale(settings.YARDSTICK_SCALE),
+        "user_role": roles.role_of(user) if user is not None else None,
+    }

@@ -1,0 +1,163 @@
+"""Demo data for the embedded default: people for every role, the sample assessment.
+
+Idempotent: users, teams and the assessment are looked up by natural keys (username, slug,
+title, reference) and only created when missing, so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.utils import timezone
+
+from .. import authoring, scales
+from ..dates import add_months
+from ..models import Assessment, Direction, Judgement, Team
+from ..roles import GROUP_NAMES, Role
+
+DEMO_DIR = Path(__file__).resolve().parent
+SAMPLE = DEMO_DIR / "north-korea-japan.txt"
+SAMPLE_SOURCE = (
+    "Grey Dynamics — Mark Christian Soo, 'North Korean clandestine activities against Japan'"
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    team: str | None
+    leads: bool = False
+
+    @property
+    def password(self) -> str:
+        return f"yardstick-{self.username}"
+
+
+DEMO_USERS = [
+    DemoUser("alice", "Alice", "Archer", Role.ANALYST, "east-asia"),
+    DemoUser("bob", "Bob", "Baker", Role.ANALYST, "cyber"),
+    DemoUser("lena", "Lena", "Lindqvist", Role.LEAD, "east-asia", leads=True),
+    DemoUser("maya", "Maya", "Morgan", Role.LEADERSHIP, None),
+    DemoUser("admin", "Ada", "Admin", Role.ADMIN, None),
+]
+DEMO_TEAMS = {"east-asia": "East Asia", "cyber": "Cyber"}
+
+
+@dataclass(frozen=True)
+class SampleJudgement:
+    number: int
+    statement: str
+    term: str
+    indicators: list[str]
+
+
+def parse_sample(text: str) -> tuple[str, str, list[SampleJudgement]]:
+    """Title, summary and the key judgements (statement, PHIA term, bullets) of the sample."""
+    parts = re.split(r"^Key Judge?ment (\d+)\s*$", text, flags=re.MULTILINE)
+    preamble, rest = parts[0], parts[1:]
+    paragraphs = [p.strip() for p in preamble.strip().split("\n\n") if p.strip()]
+    title, summary = paragraphs[0], "\n\n".join(paragraphs[1:])
+    judgements = []
+    for number, body in zip(rest[::2], rest[1::2], strict=True):
+        blocks = [b.strip() for b in body.strip().split("\n\n") if b.strip()]
+        statement = blocks[0]
+        bullets = [b.lstrip("•").strip() for b in blocks[1:] if b.startswith("•")]
+        term = next(name for name, _ in scales.PHIA.phrases if re.search(rf"\b{name}\b", statement))
+        judgements.append(SampleJudgement(int(number), statement, term, bullets))
+    return title, summary, judgements
+
+
+def demo_publication_date(today: dt.date) -> dt.date:
+    """Published so that the 12-month windows end three weeks from the first load."""
+    return add_months(today + dt.timedelta(days=21), -12)
+
+
+def ensure_users() -> dict[str, User]:
+    teams = {
+        slug: Team.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in DEMO_TEAMS.items()
+    }
+    users = {}
+    for person in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=person.username,
+            defaults={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": f"{person.username}@yardstick.invalid",
+                "is_staff": person.role == Role.ADMIN,
+                "is_superuser": person.role == Role.ADMIN,
+            },
+        )
+        if created:
+            user.set_password(person.password)
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[person.role]))
+        if person.team:
+            teams[person.team].members.add(user)
+            if person.leads:
+                teams[person.team].leads.add(user)
+        users[person.username] = user
+    return users
+
+
+@transaction.atomic
+def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessment:
+    title, summary, key_judgements = parse_sample(SAMPLE.read_text(encoding="utf-8"))
+    team = Team.objects.get(slug="east-asia")
+    assessment = Assessment.objects.filter(title=title).first()
+    if assessment is None:
+        assessment = Assessment.objects.create(
+            title=title,
+            summary=summary,
+            published_on=demo_publication_date(today),
+            source=SAMPLE_SOURCE,
+            team=team,
+        )
+    owners = ["alice", "alice", "lena"]
+    start = assessment.published_on
+    published_at = timezone.make_aware(dt.datetime.combine(start, dt.time(9)))
+    for kj, owner in zip(key_judgements, owners, strict=True):
+        reference = f"KJ-{start.year}-{kj.number:04d}"
+        if Judgement.objects.filter(reference=reference).exists():
+            continue
+        term = scales.PHIA.term(kj.term)
+        judgement = authoring.create_judgement(
+            by=users[owner],
+            reference=reference,
+            statement=kj.statement,
+            resolution_criteria="Resolved from open reporting at the end of the window.",
+            team=team,
+            owner=users[owner],
+            assessment=assessment,
+            window_start=start,
+            probability=term.midpoint_probability,
+            rationale=f"Key Judgement {kj.number} of the assessment: '{kj.term}'.",
+            watchers=[users["lena"]] if owner != "lena" else [],
+            now=published_at,
+        )
+        for bullet in kj.indicators:
+            authoring.log_indicator(
+                judgement,
+                by=users[owner],
+                observed_on=start,
+                summary=bullet,
+                direction=Direction.SUPPORTS,
+                source=SAMPLE_SOURCE,
+            )
+    return assessment
+
+
+def load_demo(*, today: dt.date | None = None) -> dict[str, User]:
+    today = today or timezone.localdate()
+    users = ensure_users()
+    load_sample_assessment(users, today=today)
+    return users

@@ -1,0 +1,60 @@
+"""The embedded default: web server plus a Celery worker with beat, in one terminal.
+
+Without REDIS_URL the broker is Kombu's filesystem transport under var/broker, so nothing
+but this process tree is needed. Ctrl-C stops both.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the web server on 127.0.0.1:8000 and a Celery worker with beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, addr: str, **options):
+        python = sys.executable
+        worker = [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--beat",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        ]
+        web = [python, "manage.py", "runserver", addr, "--noreload"]
+        mail_dir = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
+        broker = "Redis" if settings.REDIS_URL else "filesystem broker (var/broker)"
+        self.stdout.write(f"Yardstick on http://{addr}/  ·  Celery worker + beat on {broker}")
+        if mail_dir:
+            self.stdout.write(f"Emails are written as files to {mail_dir}")
+        processes = [subprocess.Popen(worker), subprocess.Popen(web)]
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -1,0 +1,547 @@
+"""The domain of DESIGN section 2: teams, assessments, key judgements and what hangs off them.
+
+Estimates, indicators, resolutions, alerts and change records are append-only rows: a revision
+adds a row, a wrong indicator is retracted (not deleted), a re-resolution adds a resolution.
+Two pointers on a judgement (``current_estimate``, ``resolution``) name the latest row so that
+lists and the dashboard need no subquery; they are only ever set by the workflow methods here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import scales
+from .dates import add_months
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="led_teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """A published product (report) that states key judgements."""
+
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    published_on = models.DateField()
+    source = models.CharField(
+        max_length=500, blank=True, help_text="URL or document reference of the report."
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+
+
+class Outcome(models.TextChoices):
+    OCCURRED = "occurred", "Occurred"
+    DID_NOT_OCCUR = "did_not_occur", "Did not occur"
+    ANNULLED = "annulled", "Annulled"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    EXPIRING = "expiring", "Expiring"
+    AWAITING = "awaiting", "Awaiting resolution"
+    RESOLVED = "resolved", "Resolved"
+    ANNULLED = "annulled", "Annulled"
+
+
+def warning_days() -> int:
+    """The first alert threshold: a judgement is *expiring* within it."""
+    return max(settings.YARDSTICK_ALERT_DAYS_BEFORE)
+
+
+class JudgementQuerySet(models.QuerySet["Judgement"]):
+    def unresolved(self) -> JudgementQuerySet:
+        return self.filter(resolution__isnull=True)
+
+    def with_status(self, status: str, *, today: dt.date) -> JudgementQuerySet:
+        """Judgements whose derived status (see ``Judgement.status``) is ``status``."""
+        horizon = today + dt.timedelta(days=warning_days())
+        if status == Status.OPEN:
+            return self.unresolved().filter(window_end__gt=horizon)
+        if status == Status.EXPIRING:
+            return self.unresolved().filter(window_end__gte=today, window_end__lte=horizon)
+        if status == Status.AWAITING:
+            return self.unresolved().filter(window_end__lt=today)
+        if status == Status.RESOLVED:
+            return self.filter(resolution__outcome__in=[Outcome.OCCURRED, Outcome.DID_NOT_OCCUR])
+        if status == Status.ANNULLED:
+            return self.filter(resolution__outcome=Outcome.ANNULLED)
+        raise ValueError(f"unknown status {status!r}")
+
+    def visible_to(self, user: User) -> JudgementQuerySet:
+        from .roles import sees_everything, team_ids
+
+        if sees_everything(user):
+            return self
+        return self.filter(team_id__in=team_ids(user))
+
+
+class Judgement(models.Model):
+    """One resolvable proposition with a window, an owner and a history of estimates."""
+
+    reference = models.CharField(max_length=32, unique=True)
+    statement = models.TextField()
+    resolution_criteria = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_judgements"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="judgements")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="judgements"
+    )
+    window_start = models.DateField()
+    window_end = models.DateField()
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Watch", related_name="watched_judgements", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Latest rows, set only by the workflow methods (revise, resolve).
+    current_estimate = models.OneToOneField(
+        "Estimate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.OneToOneField(
+        "Resolution", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # When the expiry watch next has something to do for this judgement (null: nothing).
+    next_alert_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JudgementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["window_end", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gt=F("window_start")),
+                name="judgement_window_end_after_start",
+                violation_error_message="The window must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference=""), name="judgement_reference_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_alert_at"],
+                name="judgement_alert_due_idx",
+                condition=Q(next_alert_at__isnull=False),
+            ),
+            models.Index(fields=["team", "window_end"], name="judgement_team_window_idx"),
+            models.Index(fields=["window_end"], name="judgement_window_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.statement[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("judgement-detail", args=[self.reference])
+
+    @staticmethod
+    def default_window_end(start: dt.date) -> dt.date:
+        """Twelve calendar months after the start (29 February -> 28 February)."""
+        return add_months(start, 12)
+
+    def status(self, today: dt.date | None = None) -> Status:
+        """Derived from the window and the resolution; never stored."""
+        today = today or timezone.localdate()
+        if self.resolution is not None:
+            if self.resolution.outcome == Outcome.ANNULLED:
+                return Status.ANNULLED
+            return Status.RESOLVED
+        if self.window_end < today:
+            return Status.AWAITING
+        if (self.window_end - today).days <= warning_days():
+            return Status.EXPIRING
+        return Status.OPEN
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        """Days until the window ends (0 on the last day, negative once it is over)."""
+        today = today or timezone.localdate()
+        return (self.window_end - today).days
+
+    def window_progress(self, today: dt.date | None = None) -> float:
+        """Share of the window elapsed, 0 to 1."""
+        today = today or timezone.localdate()
+        total = (self.window_end - self.window_start).days + 1
+        done = (today - self.window_start).days
+        return min(max(done / total, 0.0), 1.0)
+
+    def placement(self, scale_key: str | None = None) -> scales.Placement | None:
+        if self.current_estimate is None:
+            return None
+        scale = scales.get_scale(scale_key or settings.YARDSTICK_SCALE)
+        return scale.place(self.current_estimate.probability)
+
+
+class Watch(models.Model):
+    """A user who also gets a judgement's alerts; ``muted`` silences them for that user."""
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    muted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["judgement", "user"], name="watch_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} watches {self.judgement.reference}"
+
+
+PROBABILITY_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+
+
+class Estimate(models.Model):
+    """A probability stated at a moment. Append-only: a revision adds a row."""
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="estimates")
+    probability = models.DecimalField(
+        max_digits=5, decimal_places=4, validators=PROBABILITY_VALIDATORS
+    )
+    confidence = models.CharField(
+        max_length=10, choices=Confidence.choices, default=Confidence.MODERATE
+    )
+    rationale = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="estimates"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    cites = models.ManyToManyField("Indicator", blank=True, related_name="cited_by")
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=0) & Q(probability__lte=1),
+                name="estimate_probability_0_1",
+                violation_error_message="Probability must lie between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=Confidence.values), name="estimate_confidence_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["judgement", "made_at"], name="estimate_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.judgement.reference} {self.probability:.0%} at {self.made_at:%Y-%m-%d}"
+
+    def placement(self, scale_key: str | None = None) -> scales.Placement:
+        scale = scales.get_scale(scale_key or settings.YARDSTICK_SCALE)
+        return scale.place(self.probability)
+
+
+class Direction(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    UNDERMINES = "undermines", "Undermines"
+    NEUTRAL = "neutral", "Neutral"
+
+
+class Strength(models.TextChoices):
+    WEAK = "weak", "Weak"
+    MODERATE = "moderate", "Moderate"
+    STRONG = "strong", "Strong"
+
+
+class Reliability(models.TextChoices):
+    """Admiralty / NATO source reliability."""
+
+    A = "A", "A — Completely reliable"
+    B = "B", "B — Usually reliable"
+    C = "C", "C — Fairly reliable"
+    D = "D", "D — Not usually reliable"
+    E = "E", "E — Unreliable"
+    F = "F", "F — Reliability cannot be judged"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty / NATO information credibility."""
+
+    CONFIRMED = 1, "1 — Confirmed by other sources"
+    PROBABLY_TRUE = 2, "2 — Probably true"
+    POSSIBLY_TRUE = 3, "3 — Possibly true"
+    DOUBTFUL = 4, "4 — Doubtful"
+    IMPROBABLE = 5, "5 — Improbable"
+    CANNOT_JUDGE = 6, "6 — Truth cannot be judged"
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def active(self) -> IndicatorQuerySet:
+        return self.filter(retracted_at__isnull=True)
+
+
+class Indicator(models.Model):
+    """A dated observation bearing on a judgement. Never deleted: retracted with a reason."""
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="indicators")
+    observed_on = models.DateField(help_text="When it happened, not when it was typed.")
+    summary = models.TextField()
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    strength = models.CharField(max_length=10, choices=Strength.choices, default=Strength.MODERATE)
+    source = models.TextField(blank=True, help_text="Citation text.")
+    source_url = models.URLField(max_length=500, blank=True)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_JUDGE
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indicators"
+    )
+    logged_at = models.DateTimeField(default=timezone.now)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    retraction_reason = models.TextField(blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-observed_on", "-logged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__in=Strength.values), name="indicator_strength_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=Reliability.values),
+                name="indicator_reliability_a_f",
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1) & Q(credibility__lte=6),
+                name="indicator_credibility_1_6",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(retracted_at__isnull=True, retraction_reason="")
+                    | (Q(retracted_at__isnull=False) & ~Q(retraction_reason=""))
+                ),
+                name="indicator_retraction_has_reason",
+                violation_error_message="A retraction needs a reason.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["judgement", "observed_on"], name="indicator_timeline_idx"),
+            models.Index(fields=["logged_at"], name="indicator_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judgement.reference} {self.direction} {self.observed_on}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    @property
+    def grading(self) -> str:
+        """Admiralty code, e.g. 'B2'."""
+        return f"{self.reliability}{self.credibility}"
+
+
+class Resolution(models.Model):
+    """What actually happened. A re-resolution adds a row; the judgement points to the latest.
+
+    The window is copied from the judgement at the moment of resolution so that the database
+    itself can check that ``occurred_on`` lies inside it, and so the history shows which window
+    was resolved. Scores are computed once, when the resolution is made.
+    """
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="resolutions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    occurred_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="resolutions"
+    )
+    resolved_at = models.DateTimeField(default=timezone.now)
+    window_start = models.DateField()
+    window_end = models.DateField()
+    # Scores at resolution time (null when annulled).
+    p_initial = models.FloatField(null=True, blank=True)
+    p_final = models.FloatField(null=True, blank=True)
+    brier = models.FloatField(null=True, blank=True)
+    brier_time_averaged = models.FloatField(null=True, blank=True)
+    log_loss = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["resolved_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=Outcome.values), name="resolution_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(outcome=Outcome.OCCURRED, occurred_on__isnull=False)
+                    | (~Q(outcome=Outcome.OCCURRED) & Q(occurred_on__isnull=True))
+                ),
+                name="resolution_occurred_on_iff_occurred",
+                violation_error_message="Give the date it occurred, and only when it occurred.",
+            ),
+            models.CheckConstraint(
+                condition=Q(occurred_on__isnull=True)
+                | (Q(occurred_on__gte=F("window_start")) & Q(occurred_on__lte=F("window_end"))),
+                name="resolution_occurred_on_in_window",
+                violation_error_message="The date it occurred must lie inside the window.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judgement.reference}: {self.get_outcome_display()}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.outcome != Outcome.ANNULLED
+
+
+class AlertKind(models.TextChoices):
+    WARNING = "warning", "Window ending soon"
+    DUE = "due", "Window ends today"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION = "escalation", "Overdue, escalated to lead"
+
+
+class Alert(models.Model):
+    """One alert for one judgement, threshold and window end (DESIGN section 5).
+
+    ``offset_days`` is the threshold relative to window end: -30, -7, 0, then +7, +14, …
+    The unique constraint is what makes "exactly once" hold across workers.
+    """
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=AlertKind.choices)
+    offset_days = models.IntegerField()
+    window_end = models.DateField()
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["judgement", "offset_days", "window_end"], name="alert_once_per_threshold"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alert_kind_valid"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="alert_pending_idx",
+                condition=Q(
+                    sent_at__isnull=True, skipped_at__isnull=True, cancelled_at__isnull=True
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judgement.reference} {self.kind} {self.offset_days:+d}d"
+
+    @property
+    def state(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.skipped_at:
+            return "skipped"
+        if self.cancelled_at:
+            return "cancelled"
+        if self.error:
+            return "failed, retrying"
+        return "pending"
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    EDITED = "edited", "Edited"
+    REASSIGNED = "reassigned", "Reassigned"
+    WINDOW_CHANGED = "window_changed", "Window changed"
+    ESTIMATE_REVISED = "estimate_revised", "Estimate revised"
+    INDICATOR_LOGGED = "indicator_logged", "Indicator logged"
+    INDICATOR_EDITED = "indicator_edited", "Indicator edited"
+    INDICATOR_RETRACTED = "indicator_retracted", "Indicator retracted"
+    RESOLVED = "resolved", "Resolved"
+    RERESOLVED = "reresolved", "Re-resolved"
+    WATCHERS_CHANGED = "watchers_changed", "Watchers changed"
+    IMPORTED = "imported", "Imported"
+
+
+class ChangeRecord(models.Model):
+    """Who changed what on a judgement, when, with the values before and after."""
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=24, choices=ChangeAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    # {"field": {"before": …, "after": …}, …}
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["judgement", "at"], name="change_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.judgement.reference} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields whose values differ, as {"field": {"before": x, "after": y}}."""
+    return {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in after
+        if before.get(key) != after.get(key)
+    }
