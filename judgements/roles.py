@@ -135,3 +135,10 @@ def can_change_indicator(user, indicator: Indicator) -> bool:
     if not can_log_indicator(user, judgement):
         return False
     return indicator.logged_by_id == user.pk or can_edit(user, judgement)
+
+
+def group_for(role: Role):
+    """The Django group of a role (created by migration 0002; recreated if a test flushed it)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get_or_create(name=GROUP_NAMES[role])[0]

@@ -4,12 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from judgements import authoring
 from judgements.models import Judgement, Team
-from judgements.roles import GROUP_NAMES, Role
+from judgements.roles import Role, group_for
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def make_user(username: str, role: Role, *, teams=(), leads=()) -> User:
         email=f"{username}@example.org",
         first_name=username.title(),
     )
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    user.groups.add(group_for(role))
     for team in teams:
         team.members.add(user)
     for team in leads:

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from .. import authoring, scales
 from ..dates import add_months
 from ..models import Assessment, Direction, Judgement, Team
-from ..roles import GROUP_NAMES, Role
+from ..roles import Role, group_for
 
 DEMO_DIR = Path(__file__).resolve().parent
 SAMPLE = DEMO_DIR / "north-korea-japan.txt"
@@ -100,7 +100,7 @@ def ensure_users() -> dict[str, User]:
         if created:
             user.set_password(person.password)
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=GROUP_NAMES[person.role]))
+        user.groups.add(group_for(person.role))
         if person.team:
             teams[person.team].members.add(user)
             if person.leads:
