@@ -18,7 +18,9 @@ PRODUCTION = {
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
