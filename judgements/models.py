@@ -83,24 +83,49 @@ def warning_days() -> int:
     return max(settings.YARDSTICK_ALERT_DAYS_BEFORE)
 
 
+def status_condition(status: str, *, today: dt.date) -> Q:
+    """The SQL form of ``Judgement.status``: a condition selecting one derived status."""
+    horizon = today + dt.timedelta(days=warning_days())
+    unresolved = Q(resolution__isnull=True)
+    if status == Status.OPEN:
+        return unresolved & Q(window_end__gt=horizon)
+    if status == Status.EXPIRING:
+        return unresolved & Q(window_end__gte=today, window_end__lte=horizon)
+    if status == Status.AWAITING:
+        return unresolved & Q(window_end__lt=today)
+    if status == Status.RESOLVED:
+        return Q(resolution__outcome__in=[Outcome.OCCURRED, Outcome.DID_NOT_OCCUR])
+    if status == Status.ANNULLED:
+        return Q(resolution__outcome=Outcome.ANNULLED)
+    raise ValueError(f"unknown status {status!r}")
+
+
 class JudgementQuerySet(models.QuerySet["Judgement"]):
     def unresolved(self) -> JudgementQuerySet:
         return self.filter(resolution__isnull=True)
 
     def with_status(self, status: str, *, today: dt.date) -> JudgementQuerySet:
         """Judgements whose derived status (see ``Judgement.status``) is ``status``."""
-        horizon = today + dt.timedelta(days=warning_days())
-        if status == Status.OPEN:
-            return self.unresolved().filter(window_end__gt=horizon)
-        if status == Status.EXPIRING:
-            return self.unresolved().filter(window_end__gte=today, window_end__lte=horizon)
-        if status == Status.AWAITING:
-            return self.unresolved().filter(window_end__lt=today)
-        if status == Status.RESOLVED:
-            return self.filter(resolution__outcome__in=[Outcome.OCCURRED, Outcome.DID_NOT_OCCUR])
-        if status == Status.ANNULLED:
-            return self.filter(resolution__outcome=Outcome.ANNULLED)
-        raise ValueError(f"unknown status {status!r}")
+        return self.filter(status_condition(status, today=today))
+
+    def with_balance(self) -> JudgementQuerySet:
+        """Annotate ``n_for``, ``n_against``: indicators logged since the current estimate."""
+        since = Q(
+            indicators__retracted_at__isnull=True,
+            indicators__logged_at__gt=F("current_estimate__made_at"),
+        )
+        return self.annotate(
+            n_for=models.Count(
+                "indicators", filter=since & Q(indicators__direction=Direction.SUPPORTS)
+            ),
+            n_against=models.Count(
+                "indicators", filter=since & Q(indicators__direction=Direction.UNDERMINES)
+            ),
+        )
+
+    def contested(self) -> JudgementQuerySet:
+        """Unresolved judgements whose indicators since the last estimate mostly run against it."""
+        return self.unresolved().with_balance().filter(n_against__gt=F("n_for"), n_against__gte=2)
 
     def visible_to(self, user: User) -> JudgementQuerySet:
         from .roles import sees_everything, team_ids
