@@ -170,7 +170,8 @@ def _plan(i, rng, today, teams, members, assessments) -> _Plan:
         day = start + dt.timedelta(days=rng.randint(0, length))
         if day < today:
             outcome, occurred_on = Outcome.OCCURRED, day
-    elif end < today - dt.timedelta(days=14) and rng.random() < 0.96:
+    elif end < today - dt.timedelta(days=90) or (end < today and rng.random() < 0.7):
+        # Old windows are all resolved; a few recent ones still await resolution.
         outcome = Outcome.DID_NOT_OCCUR
     if outcome is not None and rng.random() < 0.03:
         outcome, occurred_on = Outcome.ANNULLED, None

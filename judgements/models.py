@@ -224,6 +224,9 @@ class Judgement(models.Model):
         today = today or timezone.localdate()
         return (self.window_end - today).days
 
+    def days_overdue(self, today: dt.date | None = None) -> int:
+        return -self.days_left(today)
+
     def window_progress(self, today: dt.date | None = None) -> float:
         """Share of the window elapsed, 0 to 1."""
         today = today or timezone.localdate()

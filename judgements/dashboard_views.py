@@ -1,0 +1,141 @@
+"""The leadership dashboard and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import dashboard, roles
+from .models import Judgement, Status, Team
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one dashboard request looks at: the visible judgements, narrowed by the filters."""
+
+    judgements: QuerySet[Judgement]
+    teams: list[Team]
+    team: Team | None
+    span: dashboard.Period
+    today: dt.date
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string, for links that keep them."""
+        params = {"period": self.span.key, **({"team": self.team.slug} if self.team else {})}
+        return urlencode(params)
+
+
+def _dashboard_scope(request: HttpRequest) -> Scope:
+    """Leadership, admins and leads only (403 otherwise); leads see their own teams."""
+    allowed = (roles.Role.LEADERSHIP, roles.Role.ADMIN, roles.Role.LEAD)
+    if roles.role_of(request.user) not in allowed:
+        raise PermissionDenied("The dashboard is for leadership and team leads.")
+    teams = Team.objects.all()
+    if not roles.sees_everything(request.user):
+        teams = teams.filter(pk__in=roles.team_ids(request.user))
+    teams = list(teams)
+    team = next((t for t in teams if t.slug == request.GET.get("team")), None)
+    judgements = Judgement.objects.visible_to(request.user)
+    if team is not None:
+        judgements = judgements.filter(team=team)
+    today = timezone.localdate()
+    span = dashboard.period(request.GET.get("period", ""), today=today)
+    return Scope(judgements, teams, team, span, today)
+
+
+@require_GET
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    scope = _dashboard_scope(request)
+    judgements, span, today = scope.judgements, scope.span, scope.today
+    context = {
+        "scope": scope,
+        "teams": scope.teams,
+        "team": scope.team,
+        "span": span,
+        "periods": dashboard.PERIODS,
+        "counts": dashboard.counts(judgements, today=today, span=span),
+        "expiring": dashboard.expiring(judgements, today=today),
+        "overdue": dashboard.overdue(judgements, today=today),
+        "contested": dashboard.contested(judgements),
+        "recent": dashboard.recent_indicators(judgements, span=span),
+    }
+    template = "judgements/dashboard.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#dashboard-body"
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = [
+    "section",
+    "reference",
+    "statement",
+    "owner",
+    "team",
+    "window_start",
+    "window_end",
+    "days_left",
+    "probability",
+    "term",
+    "indicators_for",
+    "indicators_against",
+]
+
+
+@require_GET
+def dashboard_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Every expiring, overdue and contested judgement (not just the first page) as CSV."""
+    scope = _dashboard_scope(request)
+    judgements, today = scope.judgements, scope.today
+    sections = [
+        ("expiring", judgements.with_status(Status.EXPIRING, today=today)),
+        ("overdue", judgements.with_status(Status.AWAITING, today=today)),
+        ("contested", judgements.contested()),
+    ]
+
+    def rows():
+        yield EXPORT_COLUMNS
+        for section, queryset in sections:
+            listed = (
+                queryset.with_balance()
+                .select_related("owner", "team", "current_estimate")
+                .order_by("window_end", "pk")
+            )
+            for j in listed.iterator(chunk_size=2000):
+                estimate = j.current_estimate
+                yield [
+                    section,
+                    j.reference,
+                    j.statement,
+                    j.owner.get_username(),
+                    j.team.name,
+                    j.window_start.isoformat(),
+                    j.window_end.isoformat(),
+                    j.days_left(today),
+                    f"{estimate.probability:.4f}" if estimate else "",
+                    j.placement().label if estimate else "",
+                    j.n_for,
+                    j.n_against,
+                ]
+
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8"
+    )
+    name = f"yardstick-dashboard-{scope.team.slug if scope.team else 'all'}-{today}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
