@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import alerts, scoring
@@ -21,6 +22,7 @@ from .models import (
     ChangeAction,
     ChangeRecord,
     Confidence,
+    Direction,
     Estimate,
     Indicator,
     Judgement,
@@ -224,7 +226,9 @@ def revise_estimate(
     cited = [indicator for indicator in cites if indicator.judgement_id == judgement.pk]
     estimate.cites.set(cited)
     judgement.current_estimate = estimate
-    judgement.save(update_fields=["current_estimate"])
+    # Indicators logged before this estimate were weighed in it: the balance starts afresh.
+    judgement.indicators_for = judgement.indicators_against = 0
+    judgement.save(update_fields=["current_estimate", "indicators_for", "indicators_against"])
     _record(
         judgement,
         ChangeAction.ESTIMATE_REVISED,
@@ -255,6 +259,22 @@ def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
     }
 
 
+BALANCE_FIELDS = {Direction.SUPPORTS: "indicators_for", Direction.UNDERMINES: "indicators_against"}
+
+
+def _shift_balance(indicator: Indicator, direction: str, step: int) -> None:
+    """Move the judgement's stored balance if this indicator counts towards it.
+
+    It counts while it is active and was logged after the current estimate was made.
+    """
+    field = BALANCE_FIELDS.get(direction)
+    judgement = indicator.judgement
+    estimate = judgement.current_estimate
+    if field is None or estimate is None or indicator.logged_at <= estimate.made_at:
+        return
+    Judgement.objects.filter(pk=judgement.pk).update(**{field: F(field) + step})
+
+
 def _check_observed_on(observed_on: dt.date) -> None:
     if observed_on > timezone.localdate():
         raise ValidationError({"observed_on": "An indicator cannot be observed in the future."})
@@ -264,6 +284,7 @@ def _check_observed_on(observed_on: dt.date) -> None:
 def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
     _check_observed_on(fields["observed_on"])
     indicator = Indicator.objects.create(judgement=judgement, logged_by=by, **fields)
+    _shift_balance(indicator, indicator.direction, +1)
     _record(
         judgement,
         ChangeAction.INDICATOR_LOGGED,
@@ -280,6 +301,9 @@ def edit_indicator(indicator: Indicator, *, by, **fields: Any) -> Indicator:
     if "observed_on" in fields:
         _check_observed_on(fields["observed_on"])
     before = _indicator_snapshot(indicator)
+    if fields.get("direction", indicator.direction) != indicator.direction:
+        _shift_balance(indicator, indicator.direction, -1)
+        _shift_balance(indicator, fields["direction"], +1)
     for name, value in fields.items():
         setattr(indicator, name, value)
     changes = diff(before, _indicator_snapshot(indicator))
@@ -305,6 +329,7 @@ def retract_indicator(indicator: Indicator, *, by, reason: str) -> Indicator:
     if claimed != 1:
         raise ValidationError("This indicator is already retracted.")
     indicator.refresh_from_db()
+    _shift_balance(indicator, indicator.direction, -1)
     _record(
         indicator.judgement,
         ChangeAction.INDICATOR_RETRACTED,

@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from .dates import start_of_day
 from .models import Indicator, Judgement, Status, status_condition
 
 PERIODS = {
@@ -48,23 +50,32 @@ def period(key: str, *, today: dt.date) -> Period:
     return Period(key, label, None, today)
 
 
-def counts(judgements: QuerySet[Judgement], *, today: dt.date, span: Period) -> dict[str, int]:
-    """Open, expiring, awaiting resolution, resolved and annulled, in one aggregate query."""
-    in_period = Q(resolution__resolved_at__date__lte=span.end)
+def within(field: str, span: Period) -> Q:
+    """``field`` (a datetime) falls on a day of the period: an index range, not a cast."""
+    tz = timezone.get_current_timezone()
+    condition = Q(**{f"{field}__lt": start_of_day(span.end + dt.timedelta(days=1), tz)})
     if span.start is not None:
-        in_period &= Q(resolution__resolved_at__date__gte=span.start)
+        condition &= Q(**{f"{field}__gte": start_of_day(span.start, tz)})
+    return condition
 
-    def count(status: Status, extra: Q | None = None) -> Count:
-        condition = status_condition(status, today=today)
-        return Count("pk", filter=condition & extra if extra is not None else condition)
 
-    return judgements.aggregate(
-        open=count(Status.OPEN),
-        expiring=count(Status.EXPIRING),
-        awaiting=count(Status.AWAITING),
-        resolved=count(Status.RESOLVED, in_period),
-        annulled=count(Status.ANNULLED, in_period),
+def counts(judgements: QuerySet[Judgement], *, today: dt.date, span: Period) -> dict[str, int]:
+    """Open, expiring, awaiting resolution; resolved and annulled in the period.
+
+    Two aggregate queries: the unresolved ones through the partial index on window end, the
+    resolved ones through the index on resolution time.
+    """
+
+    def count(status: Status) -> Count:
+        return Count("pk", filter=status_condition(status, today=today))
+
+    unresolved = judgements.filter(resolution__isnull=True).aggregate(
+        open=count(Status.OPEN), expiring=count(Status.EXPIRING), awaiting=count(Status.AWAITING)
     )
+    resolved = judgements.filter(within("resolution__resolved_at", span)).aggregate(
+        resolved=count(Status.RESOLVED), annulled=count(Status.ANNULLED)
+    )
+    return unresolved | resolved
 
 
 def _listed(judgements: QuerySet[Judgement]) -> QuerySet[Judgement]:
@@ -82,14 +93,11 @@ def overdue(judgements: QuerySet[Judgement], *, today: dt.date) -> list[Judgemen
 
 
 def contested(judgements: QuerySet[Judgement]) -> list[Judgement]:
-    rows = judgements.contested().order_by("-n_against", "window_end")
+    rows = judgements.contested().order_by("-indicators_against", "window_end")
     return list(_listed(rows)[:LIST_LIMIT])
 
 
 def recent_indicators(judgements: QuerySet[Judgement], *, span: Period) -> list[Indicator]:
-    rows = Indicator.objects.filter(judgement__in=judgements, logged_at__date__lte=span.end)
-    if span.start is not None:
-        rows = rows.filter(logged_at__date__gte=span.start)
-    return list(
-        rows.select_related("judgement", "logged_by").order_by("-logged_at", "-pk")[:LIST_LIMIT]
-    )
+    rows = Indicator.objects.filter(within("logged_at", span), judgement__in=judgements)
+    rows = rows.select_related("judgement", "logged_by").order_by("-logged_at")
+    return list(rows[:LIST_LIMIT])

@@ -110,10 +110,8 @@ def dashboard_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows():
         yield EXPORT_COLUMNS
         for section, queryset in sections:
-            listed = (
-                queryset.with_balance()
-                .select_related("owner", "team", "current_estimate")
-                .order_by("window_end", "pk")
+            listed = queryset.select_related("owner", "team", "current_estimate").order_by(
+                "window_end", "pk"
             )
             for j in listed.iterator(chunk_size=2000):
                 estimate = j.current_estimate
@@ -128,8 +126,8 @@ def dashboard_export(request: HttpRequest) -> StreamingHttpResponse:
                     j.days_left(today),
                     f"{estimate.probability:.4f}" if estimate else "",
                     j.placement().label if estimate else "",
-                    j.n_for,
-                    j.n_against,
+                    j.indicators_for,
+                    j.indicators_against,
                 ]
 
     writer = csv.writer(_Echo())

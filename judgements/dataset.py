@@ -305,8 +305,8 @@ def _point_to_latest(pks: list[int]) -> None:
             current_estimate=Subquery(latest_estimate.values("pk")[:1]),
             resolution=Subquery(latest_resolution.values("pk")[:1]),
         )
-        unresolved = Judgement.objects.filter(pk__in=chunk, resolution__isnull=True)
-        _arm(unresolved)
+        Judgement.objects.filter(pk__in=chunk).recount_balance()
+        _arm(Judgement.objects.filter(pk__in=chunk, resolution__isnull=True))
 
 
 def _arm(judgements) -> None:

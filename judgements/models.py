@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,24 +109,32 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
         """Judgements whose derived status (see ``Judgement.status``) is ``status``."""
         return self.filter(status_condition(status, today=today))
 
-    def with_balance(self) -> JudgementQuerySet:
-        """Annotate ``n_for``, ``n_against``: indicators logged since the current estimate."""
-        since = Q(
-            indicators__retracted_at__isnull=True,
-            indicators__logged_at__gt=F("current_estimate__made_at"),
-        )
-        return self.annotate(
-            n_for=models.Count(
-                "indicators", filter=since & Q(indicators__direction=Direction.SUPPORTS)
-            ),
-            n_against=models.Count(
-                "indicators", filter=since & Q(indicators__direction=Direction.UNDERMINES)
-            ),
-        )
-
     def contested(self) -> JudgementQuerySet:
         """Unresolved judgements whose indicators since the last estimate mostly run against it."""
-        return self.unresolved().with_balance().filter(n_against__gt=F("n_for"), n_against__gte=2)
+        return self.unresolved().filter(
+            indicators_against__gt=F("indicators_for"), indicators_against__gte=2
+        )
+
+    def recount_balance(self) -> int:
+        """Recompute the stored indicator balance from the indicator rows themselves.
+
+        The workflows keep the balance current one indicator at a time; bulk writers (import,
+        the dataset generator) call this once afterwards.
+        """
+        since = Indicator.objects.filter(
+            judgement=OuterRef("pk"),
+            retracted_at__isnull=True,
+            logged_at__gt=F("judgement__current_estimate__made_at"),
+        )
+
+        def counted(direction: str) -> Coalesce:
+            rows = since.filter(direction=direction).order_by().values("judgement")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.update(
+            indicators_for=counted(Direction.SUPPORTS),
+            indicators_against=counted(Direction.UNDERMINES),
+        )
 
     def visible_to(self, user: User) -> JudgementQuerySet:
         from .roles import sees_everything, team_ids
@@ -170,6 +179,10 @@ class Judgement(models.Model):
     )
     # When the expiry watch next has something to do for this judgement (null: nothing).
     next_alert_at = models.DateTimeField(null=True, blank=True)
+    # Active indicators for / against logged since the current estimate: kept current by the
+    # workflows in authoring.py so lists and the dashboard need no join over indicators.
+    indicators_for = models.PositiveIntegerField(default=0, editable=False)
+    indicators_against = models.PositiveIntegerField(default=0, editable=False)
 
     objects = JudgementQuerySet.as_manager()
 
@@ -193,6 +206,21 @@ class Judgement(models.Model):
             ),
             models.Index(fields=["team", "window_end"], name="judgement_team_window_idx"),
             models.Index(fields=["window_end"], name="judgement_window_end_idx"),
+            models.Index(
+                fields=["window_end"],
+                name="judgement_unresolved_idx",
+                condition=Q(resolution__isnull=True),
+            ),
+            models.Index(
+                F("indicators_against").desc(),
+                "window_end",
+                name="judgement_contested_idx",
+                condition=Q(
+                    resolution__isnull=True,
+                    indicators_against__gte=2,
+                    indicators_against__gt=F("indicators_for"),
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -440,6 +468,7 @@ class Resolution(models.Model):
 
     class Meta:
         ordering = ["resolved_at", "pk"]
+        indexes = [models.Index(fields=["resolved_at"], name="resolution_resolved_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=Outcome.values), name="resolution_outcome_valid"

@@ -72,7 +72,7 @@ def test_expiring_and_overdue_lists_hold_the_right_judgements(known):
 def test_a_judgement_whose_new_indicators_run_against_it_is_contested(known):
     contested = dashboard.contested(Judgement.objects.all())
     assert contested == [known["open"]]
-    assert (contested[0].n_for, contested[0].n_against) == (1, 3)
+    assert (contested[0].indicators_for, contested[0].indicators_against) == (1, 3)
 
 
 def test_retracted_indicators_do_not_contest(known, alice):
