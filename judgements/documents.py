@@ -142,8 +142,8 @@ def text_from_docx(data: bytes) -> str:
         if not text:
             continue
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        is_list = "list" in style.lower() or paragraph._p.pPr is not None and (
-            paragraph._p.pPr.numPr is not None
+        is_list = "list" in style.lower() or (
+            paragraph._p.pPr is not None and (paragraph._p.pPr.numPr is not None)
         )
         paragraphs.append(f"• {text}" if is_list and not text.startswith("•") else text)
     return "\n\n".join(paragraphs)

@@ -136,7 +136,8 @@ def _phrase_pattern(name: str) -> str:
 
 
 def _all_names() -> list[str]:
-    names = {name.lower() for scale in SCALES.values() for term in scale.terms for term_name in [term] for name in term_name.names}  # fmt: skip
+    terms = [term for scale in SCALES.values() for term in scale.terms]
+    names = {name.lower() for term in terms for name in term.names}
     return sorted(names, key=len, reverse=True)
 
 
@@ -231,23 +232,33 @@ _WORD_NUMBERS = {
     "eighteen": 18, "twenty-four": 24, "thirty-six": 36, "couple of": 2,
 }  # fmt: skip
 _VAGUE_NUMBERS = {"few": 3, "several": 6}
-_COUNT = r"(?P<n>\d{1,3}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r"|few|several)"
+_COUNT = (
+    r"(?P<n>\d{1,3}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r"|few|several)"
+)
 _UNIT = r"(?P<unit>days?|weeks?|months?|years?|decades?)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
-_TIME_RES = (
-    ("relative", re.compile(rf"\b(?:the\s+)?(?:next|coming|following)\s+{_COUNT}\s+{_UNIT}\b", re.I)),
-    ("relative", re.compile(rf"\b(?:in|within)\s+(?:a\s+)?{_COUNT}\s+{_UNIT}\b", re.I)),
-    ("single", re.compile(rf"\b(?:the\s+)?(?:next|coming)\s+(?P<unit>day|week|month|year|decade)\b", re.I)),
-    ("vague", re.compile(r"\b(?:the\s+)?coming\s+(?P<unit>days|weeks|months|years)\b", re.I)),
-    ("end_of_year", re.compile(rf"\bby\s+(?:the\s+)?end(?:\s+of|-)\s*{_YEAR}\b", re.I)),
-    ("end_of_this", re.compile(r"\bby\s+the\s+end\s+of\s+(?:the|this)\s+(?P<what>year|decade)\b", re.I)),
-    ("between", re.compile(rf"\bbetween\s+{_YEAR}\s+and\s+(?P<year2>(?:19|20)\d{{2}})\b", re.I)),
-    ("between", re.compile(rf"\b{_YEAR}\s*[-–]\s*(?P<year2>(?:19|20)\d{{2}})\s+time\s*frame\b", re.I)),
-    ("by_year", re.compile(rf"\bby\s+(?P<mid>mid-?|late\s+)?{_YEAR}\b", re.I)),
-    ("in_year", re.compile(rf"\b(?:in|during|throughout)\s+(?:early\s+|late\s+|mid-?)?{_YEAR}\b", re.I)),
-    ("this_year", re.compile(r"\b(?:this|the\s+current)\s+year\b", re.I)),
-)  # fmt: skip
-_VAGUE_SPANS = {"days": (14, "days"), "weeks": (2, "months"), "months": (6, "months"), "years": (3, "years")}  # fmt: skip
+_NEXT = r"\b(?:the\s+)?(?:next|coming|following)\s+"
+_TIME_PATTERNS = [
+    ("relative", rf"{_NEXT}{_COUNT}\s+{_UNIT}\b"),
+    ("relative", rf"\b(?:in|within)\s+(?:a\s+)?{_COUNT}\s+{_UNIT}\b"),
+    ("single", r"\b(?:the\s+)?(?:next|coming)\s+(?P<unit>day|week|month|year|decade)\b"),
+    ("vague", r"\b(?:the\s+)?coming\s+(?P<unit>days|weeks|months|years)\b"),
+    ("end_of_year", rf"\bby\s+(?:the\s+)?end(?:\s+of|-)\s*{_YEAR}\b"),
+    ("end_of_this", r"\bby\s+the\s+end\s+of\s+(?:the|this)\s+(?P<what>year|decade)\b"),
+    ("between", rf"\bbetween\s+{_YEAR}\s+and\s+(?P<year2>(?:19|20)\d{{2}})\b"),
+    ("between", rf"\b{_YEAR}\s*[-–]\s*(?P<year2>(?:19|20)\d{{2}})\s+time\s*frame\b"),
+    ("by_year", rf"\bby\s+(?P<mid>mid-?|late\s+)?{_YEAR}\b"),
+    ("in_year", rf"\b(?:in|during|throughout)\s+(?:early\s+|late\s+|mid-?)?{_YEAR}\b"),
+    ("this_year", r"\b(?:this|the\s+current)\s+year\b"),
+]
+_TIME_RES = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _TIME_PATTERNS]
+# What "the coming days/weeks/…" is taken to mean; always flagged for the analyst.
+_VAGUE_SPANS = {
+    "days": (14, "days"),
+    "weeks": (2, "months"),
+    "months": (6, "months"),
+    "years": (3, "years"),
+}
 
 
 @dataclass(frozen=True)
@@ -310,7 +321,9 @@ def find_time_frame(sentence: str, published: dt.date) -> TimeFrame | None:
             window = _frame(kind, match, published)
             if window is None or window[1] <= window[0]:
                 continue
-            found.append(TimeFrame(window[0], window[1], match.group(0).strip(), match.span(), window[2]))
+            found.append(
+                TimeFrame(window[0], window[1], match.group(0).strip(), match.span(), window[2])
+            )
     if not found:
         return None
     return min(found, key=lambda frame: frame.span[0])
@@ -504,9 +517,10 @@ def _unmarked(items: list[Block]) -> list[_Raw]:
 def _title_and_summary(items: list[Block]) -> tuple[str, str]:
     title = ""
     rest = items
-    if items and items[0].kind == "para" and len(items[0].text) <= 200:
-        if not re.search(r"[.!?]$", items[0].text):
-            title, rest = items[0].text, items[1:]
+    first = items[0] if items else None
+    looks_like_title = first and first.kind == "para" and len(first.text) <= 200
+    if looks_like_title and not re.search(r"[.!?]$", first.text):
+        title, rest = first.text, items[1:]
     summary_parts = []
     for block in rest:
         if block.kind == "marker":
@@ -650,6 +664,17 @@ def _propose_number(candidate: Candidate, hit: TermHit | None, scale: Scale) -> 
             candidate.term = scale.place(value).label
 
 
+def mark_segments(sentence: str, *, published: dt.date) -> list[tuple[str, bool]]:
+    """A sentence cut into pieces with its estimative words, number and time frame marked."""
+    marks = [(hit.start, hit.end) for hit in find_terms(sentence)]
+    number = find_number(sentence)
+    frame = find_time_frame(sentence, published)
+    marks += [number[1]] if number else []
+    marks += [frame.span] if frame else []
+    probe = Candidate(sentence, "", "phia", published, published, marks=marks)
+    return probe.segments
+
+
 # --- Statements ------------------------------------------------------------------------------
 
 _LEAD_IN = re.compile(
@@ -658,10 +683,11 @@ _LEAD_IN = re.compile(
     r"(?:with\s+[\w-]+(?:\s+confidence)\s+)?(?:that\s+)?",
     re.IGNORECASE,
 )
+_NUMBER_INSIDE = r"\s*\d{1,3}(?:\.\d+)?\s*(?:[-–]\s*\d{1,3}\s*)?(?:%|/|percent)"
 _CLEANUPS = (
-    (re.compile(r"\s*\[(?:\s*\d{1,3}(?:\.\d+)?\s*(?:%|/|percent)[^\]]*)\]"), ""),
-    (re.compile(r"\s*\((?:\s*\d{1,3}(?:\.\d+)?\s*(?:[-–]\s*\d{1,3}\s*)?(?:%|/|percent)[^)]*)\)"), ""),
-)  # fmt: skip
+    (re.compile(rf"\s*\[(?:{_NUMBER_INSIDE}[^\]]*)\]"), ""),
+    (re.compile(rf"\s*\((?:{_NUMBER_INSIDE}[^)]*)\)"), ""),
+)
 
 
 def statement_for(sentence: str, hit: TermHit | None, *, kent: bool = False) -> str:
@@ -687,8 +713,10 @@ def _without_term(text: str, hit: TermHit, *, kent: bool) -> str:
     phrase = _phrase_pattern(hit.written.lower())
     if hit.written.lower() in ("almost certainly not", "probably not"):
         phrase = _phrase_pattern(hit.written.lower().rsplit(" ", 1)[0]) + r"(?=\s+not\b)"
+    it_is = r"(?:it\s+is|it's|it\s+remains|there\s+is\s+an?)"
     rules = (
-        (rf"^(.*?)\b(?:it\s+is|it's|it\s+remains|there\s+is\s+an?)\s+(?:\w+\s+)?{phrase}\s+that\s+", r"\1"),
+        (rf"^(.*?)\b{it_is}\s+(?:\w+\s+)?{phrase}\s+that\s+", r"\1"),
+        (rf"^.*?\b(?:makes?|made)\s+it\s+{phrase}\s+that\s+", ""),
         (rf"\b(is|are)\s+(?:\w+ly\s+)?{phrase}\s+(not\s+)?to\s+(be\s+able\s+to\s+)?", "will \\2"),
         (rf"\b(was|were)\s+(?:\w+ly\s+)?{phrase}\s+(not\s+)?to\s+", "would \\2"),
         (rf"\s*,?\s*{phrase}\s*,?\s*", " "),

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import extract_views, views
 
 urlpatterns = [
     path("judgements/", views.judgement_list, name="judgement-list"),
+    path("judgements/extract/", extract_views.extract_report, name="extract-report"),
+    path("judgements/extract/create/", extract_views.extract_create, name="extract-create"),
+    path("assessments/<int:pk>/", extract_views.assessment_detail, name="assessment-detail"),
     path("judgements/<str:reference>/", views.judgement_detail, name="judgement-detail"),
 ]
