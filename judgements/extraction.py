@@ -249,7 +249,7 @@ _TIME_PATTERNS = [
     ("between", rf"\b{_YEAR}\s*[-–]\s*(?P<year2>(?:19|20)\d{{2}})\s+time\s*frame\b"),
     ("by_year", rf"\bby\s+(?P<mid>mid-?|late\s+)?{_YEAR}\b"),
     ("in_year", rf"\b(?:in|during|throughout)\s+(?:early\s+|late\s+|mid-?)?{_YEAR}\b"),
-    ("this_year", r"\b(?:this|the\s+current)\s+year\b"),
+    ("this_year", r"\b(?:this|the\s+current)\s+year\b(?!['’]s)"),
 ]
 _TIME_RES = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _TIME_PATTERNS]
 # What "the coming days/weeks/…" is taken to mean; always flagged for the analyst.
@@ -713,9 +713,11 @@ def _without_term(text: str, hit: TermHit, *, kent: bool) -> str:
     phrase = _phrase_pattern(hit.written.lower())
     if hit.written.lower() in ("almost certainly not", "probably not"):
         phrase = _phrase_pattern(hit.written.lower().rsplit(" ", 1)[0]) + r"(?=\s+not\b)"
-    it_is = r"(?:it\s+is|it's|it\s+remains|there\s+is\s+an?)"
+    it_is = r"(?:it\s+is|it's|it\s+remains)\s+(?:\w+\s+)?"
+    there_is = r"(?:there\s+is|there's)\s+(?:\w+\s+)?(?:an?\s+)?"
     rules = (
-        (rf"^(.*?)\b{it_is}\s+(?:\w+\s+)?{phrase}\s+that\s+", r"\1"),
+        (rf"^(.*?)\b{it_is}{phrase}\s+that\s+", r"\1"),
+        (rf"^(.*?)\b{there_is}{phrase}\s+(?:that\s+)?", r"\1"),
         (rf"^.*?\b(?:makes?|made)\s+it\s+{phrase}\s+that\s+", ""),
         (rf"\b(is|are)\s+(?:\w+ly\s+)?{phrase}\s+(not\s+)?to\s+(be\s+able\s+to\s+)?", "will \\2"),
         (rf"\b(was|were)\s+(?:\w+ly\s+)?{phrase}\s+(not\s+)?to\s+", "would \\2"),
