@@ -29,7 +29,7 @@ def text_from_upload(name: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_BYT
     """The plain text of an uploaded file, or ``DocumentError`` saying what to fix."""
     if len(data) > max_bytes:
         raise DocumentError(
-            f"The file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}. "
+            f"The file is {human_size(len(data))}; the limit is {human_size(max_bytes)}. "
             "Upload a smaller file or paste the key judgements as text."
         )
     suffix = PurePath(name).suffix.lower()
@@ -54,13 +54,16 @@ def check_text_size(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise DocumentError(
-            f"The pasted text is {_megabytes(size)}; the limit is {_megabytes(max_bytes)}. "
+            f"The pasted text is {human_size(size)}; the limit is {human_size(max_bytes)}. "
             "Paste the key judgements section only."
         )
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def human_size(size: int) -> str:
+    """5 MB, 1.3 MB, 900 KB: what a person reads in an error message."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(size // 1024, 1)} KB"
 
 
 def text_from_plain(data: bytes) -> str:

@@ -43,7 +43,7 @@ class ReportForm(forms.Form):
         label="…or upload it",
         required=False,
         help_text=".txt, .md, .html, .docx or a PDF with a text layer; at most "
-        f"{settings.YARDSTICK_IMPORT_MAX_BYTES // (1024 * 1024)} MB.",
+        f"{documents.human_size(settings.YARDSTICK_IMPORT_MAX_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(documents.EXTENSIONS)}),
     )
 
@@ -75,7 +75,7 @@ class ReportForm(forms.Form):
 
 def _too_big(size: int, limit: int) -> str:
     return (
-        f"The file is {size / 1048576:.1f} MB; the limit is {limit / 1048576:.1f} MB. "
+        f"The file is {documents.human_size(size)}; the limit is {documents.human_size(limit)}. "
         "Upload a smaller file or paste the key judgements as text."
     )
 

@@ -74,7 +74,8 @@ MOD_MARGINAL = Quote(
     "Russia has likely only achieved marginal gains, but its renewed activity in the north "
     "highlights its importance to the Kremlin when it is concurrently facing significant "
     "pressure in the southern Zaporizhzhia sector.",
-    "UK Ministry of Defence, Defence Intelligence update on Ukraine, July 2023 (quoted by RBC-Ukraine)",
+    "UK Ministry of Defence, Defence Intelligence update on Ukraine, July 2023 "
+    "(quoted by RBC-Ukraine)",
 )
 JIC_SYRIA = Quote(
     "These factors make it highly likely that the Syrian regime was responsible.",
