@@ -102,7 +102,8 @@ def extract_create(request: HttpRequest) -> HttpResponse:
         return _page(request, context, status=400)
     assessment = _create(request, assessment_form.cleaned_data, accepted)
     count = len(accepted)
-    messages.success(request, f"Created the assessment and {count} tracked judgement(s).")
+    noun = "judgement" if count == 1 else "judgements"
+    messages.success(request, f"Created the assessment and {count} tracked {noun}.")
     return redirect("assessment-detail", pk=assessment.pk)
 
 
