@@ -174,7 +174,9 @@ class CandidateForm(forms.Form):
         return [r for r in (self.data.get(self.add_prefix("reasons")) or "").split("\n") if r]
 
 
-CandidateFormSet = forms.formset_factory(CandidateForm, extra=0, max_num=200, validate_max=True)
+CandidateFormSet = forms.formset_factory(
+    CandidateForm, extra=0, max_num=200, absolute_max=200, validate_max=True
+)
 
 
 def initial_for(candidate: Candidate) -> dict:

@@ -24,6 +24,7 @@ from .scales import SCALES, get_scale
 
 PREFIX_ASSESSMENT = "assessment"
 PREFIX_CANDIDATES = "kj"
+MAX_CANDIDATES = 200  # one review page; the formset refuses more
 
 
 def _creatable_teams(request: HttpRequest) -> QuerySet[Team]:
@@ -62,6 +63,13 @@ def extract_report(request: HttpRequest) -> HttpResponse:
         scale=data["scale"] or None,
         default_scale=_site_scale(),
     )
+    candidates = found.candidates[:MAX_CANDIDATES]
+    if len(found.candidates) > MAX_CANDIDATES:
+        messages.warning(
+            request,
+            f"The report has {len(found.candidates)} candidates; the first {MAX_CANDIDATES} are "
+            "shown. Import the rest as a separate report.",
+        )
     assessment_form = AssessmentForm(
         prefix=PREFIX_ASSESSMENT,
         teams=teams,
@@ -76,7 +84,7 @@ def extract_report(request: HttpRequest) -> HttpResponse:
     )
     formset = CandidateFormSet(
         prefix=PREFIX_CANDIDATES,
-        initial=[initial_for(candidate) for candidate in found.candidates],
+        initial=[initial_for(candidate) for candidate in candidates],
         form_kwargs={"scale": found.scale},
     )
     context = _review_context(assessment_form, formset, found.scale, data["published_on"])

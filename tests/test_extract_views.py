@@ -363,3 +363,38 @@ def test_the_command_explains_bad_input(tmp_path):
         writer.write(handle)
     with pytest.raises(CommandError, match="no text layer"):
         call_command("extract_judgements", str(scan))
+
+
+def test_tampered_review_fields_get_clear_errors_not_a_500(client, alice, east_asia):
+    client.force_login(alice)
+    fields = review_fields(extract_sample(client, east_asia).content.decode())
+    fields["kj-0-term"] = "certain-ish"
+    fields["kj-1-probability"] = "250"
+    fields["assessment-scale"] = "astrology"
+    response = client.post(CREATE, fields)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "&#x27;certain-ish&#x27; is not a term on the UK Probability Yardstick (PHIA)." in html
+    assert "Ensure this value is less than or equal to 100." in html
+    assert client.post(CREATE, {"assessment-team": east_asia.pk}).status_code == 400
+    assert Judgement.objects.count() == 0
+
+
+def test_a_report_without_estimative_words_says_so(client, alice, east_asia):
+    client.force_login(alice)
+    data = {"team": east_asia.pk, "published_on": "2026-01-05", "text": "Troops moved north."}
+    response = client.post(EXTRACT, data)
+    assert response.status_code == 200
+    assert b"No sentence with estimative words" in response.content
+
+
+def test_a_huge_report_shows_the_first_candidates_and_says_so(
+    client, alice, east_asia, monkeypatch
+):
+    monkeypatch.setattr(extract_views, "MAX_CANDIDATES", 2)
+    client.force_login(alice)
+    data = {"team": east_asia.pk, "published_on": "2026-01-05", "text": SAMPLE_TEXT}
+    response = client.post(EXTRACT, data, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.count('class="card candidate') == 2
+    assert "The report has 3 candidates; the first 2 are shown." in html

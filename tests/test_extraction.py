@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from judgements import extraction
 from judgements.demo.loader import SAMPLE
@@ -213,6 +215,7 @@ def test_unmarked_hedge_only_sentences_are_candidates_when_phrased_as_assessment
     for sentence, published in [
         (real.KENT_POSSIBLE.sentence, PUBLISHED),
         (real.NIE_29_51.sentence, dt.date(1951, 3, 20)),
+        (real.WTA_PANDEMIC.sentence, dt.date(2019, 1, 29)),
     ]:
         found = extract(sentence, published=published)
         assert len(found.candidates) == 1 and found.candidates[0].needs_review
@@ -329,6 +332,11 @@ def test_square_brackets_that_are_not_numbers_are_not_numbers():
             dt.date(1951, 3, 20),
             (dt.date(1951, 3, 20), dt.date(1951, 12, 31)),
         ),
+        (
+            real.ATA_2024_NEXT_YEAR.sentence,
+            dt.date(2024, 2, 5),
+            (dt.date(2024, 2, 5), dt.date(2025, 2, 5)),
+        ),
         ("in the next 12 months", PUBLISHED, (PUBLISHED, dt.date(2027, 1, 5))),
         ("in the coming six months", PUBLISHED, (PUBLISHED, dt.date(2026, 7, 5))),
         ("by the end of 2027", PUBLISHED, (PUBLISHED, dt.date(2027, 12, 31))),
@@ -386,6 +394,45 @@ def test_sentences_after_the_judgement_and_bullets_under_it_are_its_indicators()
 def test_sentences_split_at_full_stops_but_not_at_abbreviations():
     parts = extraction.sentences("The U.S. Army is likely to move. Mr. Kim will not.")
     assert parts == ["The U.S. Army is likely to move.", "Mr. Kim will not."]
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_any_text_extracts_without_error(text):
+    found = extract(text, published=PUBLISHED)
+    for candidate in found.candidates:
+        assert candidate.window_end > candidate.window_start
+        assert "".join(piece for piece, _ in candidate.segments) == candidate.sentence
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Key Judgement 2",
+                "• ",
+                "likely",
+                "may",
+                "[1/0]",
+                "(0%)",
+                "in 2028",
+                "\n\n",
+                "It is",
+                " not ",
+                "the next few weeks",
+                "by the end of 1999",
+                ".",
+            ]
+        ),
+        max_size=30,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_report_shaped_text_extracts_without_error(parts):
+    found = extract(" ".join(parts), published=PUBLISHED)
+    for candidate in found.candidates:
+        assert candidate.window_end > candidate.window_start
+        assert candidate.probability is None or 0 <= candidate.probability <= 1
 
 
 def test_the_sentence_is_cut_with_its_estimative_words_and_time_frame_marked():

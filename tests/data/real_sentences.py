@@ -135,5 +135,18 @@ NIE_IRAN_SCOPE = Quote(
     "and the program's outlook over the next 10 years.",
     "NIC, NIE 'Iran: Nuclear Intentions and Capabilities', Scope Note, November 2007",
 )
+WTA_PANDEMIC = Quote(
+    "We assess that the United States and the world will remain vulnerable to the next flu "
+    "pandemic or largescale outbreak of a contagious disease that could lead to massive rates of "
+    "death and disability.",
+    "ODNI, Worldwide Threat Assessment of the US Intelligence Community, January 2019 "
+    "(quoted by NBC4 Washington)",
+)
+ATA_2024_NEXT_YEAR = Quote(
+    "During the next year, the United States faces an increasingly fragile global order strained "
+    "by accelerating strategic competition among major powers, more intense and unpredictable "
+    "transnational challenges, and multiple regional conflicts with far-reaching implications.",
+    "ODNI, Annual Threat Assessment of the U.S. Intelligence Community, 5 February 2024, Foreword",
+)
 
 ALL = [value for name, value in dict(globals()).items() if isinstance(value, Quote)]
