@@ -395,7 +395,7 @@ def _block(text: str) -> Block:
         )
         plural = marker.group("marker").lower().endswith("s") and not marker.group("number")
         return Block("marker", marker.group("rest").strip(), label=label, plural=plural)
-    return Block("para", text)
+    return Block("para", re.sub(r"^#{1,6}\s+", "", text))  # a Markdown heading's marks
 
 
 _ABBREVIATION = re.compile(
@@ -658,7 +658,8 @@ def _propose_number(candidate: Candidate, hit: TermHit | None, scale: Scale) -> 
         candidate.probability = value
         if term is not None and not term.contains_probability(value):
             candidate.review_reasons.append(
-                f"the number {value * 100:g}% lies outside '{term.label}' ({term.band_text})"
+                f"the number {(value * 100).normalize():f}% lies outside '{term.label}' "
+                f"({term.band_text})"
             )
         elif term is None and hit is None:
             candidate.term = scale.place(value).label

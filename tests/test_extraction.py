@@ -457,3 +457,21 @@ def test_scale_detection_prefers_the_default_when_ambiguous():
     assert extraction.detect_scale(["likely", "highly likely"], default="nato")[0] == "nato"
     assert extraction.detect_scale(["very likely", "probable"], default="phia")[0] == "icd203"
     assert extraction.detect_scale(["remote chance"], default="icd203")[0] == "phia"
+
+
+def test_markdown_headings_and_judgements_on_the_marker_line_are_read():
+    text = (
+        "# Missiles\n\n"
+        "## Key Judgement 1: Iran is highly likely to test a missile by the end of 2027.\n\n"
+        "- Pads cleared [1]\n\n"
+        "## Key Judgement 2\n\nIran is likely (45%) to test another in 2028.\n"
+    )
+    found = extract(text, published=PUBLISHED)
+    assert found.title == "Missiles"
+    first, second = found.candidates
+    assert (first.label, first.window_end, first.indicators[0].source) == (
+        "Key Judgement 1",
+        dt.date(2027, 12, 31),
+        "[1]",
+    )
+    assert second.review_reasons == ["the number 45% lies outside 'likely' (55–75%)"]
