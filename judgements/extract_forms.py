@@ -175,7 +175,7 @@ class CandidateForm(forms.Form):
 
 
 CandidateFormSet = forms.formset_factory(
-    CandidateForm, extra=0, max_num=200, absolute_max=200, validate_max=True
+    CandidateForm, extra=0, max_num=80, absolute_max=80, validate_max=True
 )
 
 

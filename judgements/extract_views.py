@@ -24,7 +24,8 @@ from .scales import SCALES, get_scale
 
 PREFIX_ASSESSMENT = "assessment"
 PREFIX_CANDIDATES = "kj"
-MAX_CANDIDATES = 200  # one review page; the formset refuses more
+# One review page: ten fields a candidate must stay under DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+MAX_CANDIDATES = 80
 
 
 def _creatable_teams(request: HttpRequest) -> QuerySet[Team]:

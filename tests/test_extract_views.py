@@ -398,3 +398,18 @@ def test_a_huge_report_shows_the_first_candidates_and_says_so(
     html = response.content.decode()
     assert html.count('class="card candidate') == 2
     assert "The report has 3 candidates; the first 2 are shown." in html
+
+
+def test_a_full_review_page_can_be_submitted_within_djangos_field_limit(client, alice, east_asia):
+    text = "\n\n".join(
+        f"Unit {n} is likely to move in the next {n % 11 + 1} months." for n in range(100)
+    )
+    client.force_login(alice)
+    data = {"team": east_asia.pk, "published_on": "2026-01-05", "text": text}
+    fields = review_fields(client.post(EXTRACT, data).content.decode())
+    assert fields["kj-TOTAL_FORMS"] == str(extract_views.MAX_CANDIDATES)
+    for n in range(1, extract_views.MAX_CANDIDATES):
+        fields[f"kj-{n}-decision"] = "reject"  # creating 80 would only slow the suite
+    response = client.post(CREATE, fields)
+    assert response.status_code == 302
+    assert Judgement.objects.count() == 1
