@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import dashboard_views, extract_views, views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("dashboard/export.csv", dashboard_views.dashboard_export, name="dashboard-export"),
     path("judgements/", views.judgement_list, name="judgement-list"),
+    path("judgements/extract/", extract_views.extract_report, name="extract-report"),
+    path("judgements/extract/create/", extract_views.extract_create, name="extract-create"),
+    path("assessments/<int:pk>/", extract_views.assessment_detail, name="assessment-detail"),
     path("judgements/<str:reference>/", views.judgement_detail, name="judgement-detail"),
 ]

@@ -249,6 +249,10 @@ if YARDSTICK_SCALE not in {"phia", "icd203", "nato", "kent"}:
 YARDSTICK_ALERT_DAYS_BEFORE = [30, 7, 0]
 YARDSTICK_OVERDUE_EVERY_DAYS = 7
 YARDSTICK_ESCALATE_AFTER_DAYS = 14
+# Largest report that "Import report" and extract_judgements read (bytes; default 5 MB).
+YARDSTICK_IMPORT_MAX_BYTES = env_int("YARDSTICK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Pasted reports travel in the request body, so it must admit them (plus the review fields).
+DATA_UPLOAD_MAX_MEMORY_SIZE = YARDSTICK_IMPORT_MAX_BYTES + 1024 * 1024
 
 LOGGING = {
     "version": 1,

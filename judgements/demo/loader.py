@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from .. import authoring, scales
+from .. import authoring, extraction, scales
 from ..dates import add_months
 from ..models import Assessment, Direction, Judgement, Team
 from ..roles import Role, group_for
@@ -57,22 +57,30 @@ class SampleJudgement:
     statement: str
     term: str
     indicators: list[str]
+    sources: list[str]
 
 
-def parse_sample(text: str) -> tuple[str, str, list[SampleJudgement]]:
-    """Title, summary and the key judgements (statement, PHIA term, bullets) of the sample."""
-    parts = re.split(r"^Key Judge?ment (\d+)\s*$", text, flags=re.MULTILINE)
-    preamble, rest = parts[0], parts[1:]
-    paragraphs = [p.strip() for p in preamble.strip().split("\n\n") if p.strip()]
-    title, summary = paragraphs[0], "\n\n".join(paragraphs[1:])
+def parse_sample(
+    text: str, *, published: dt.date | None = None
+) -> tuple[str, str, list[SampleJudgement]]:
+    """Title, summary and the key judgements (statement, PHIA term, bullets) of the sample.
+
+    The sample goes through the same extraction as any imported report.
+    """
+    found = extraction.extract(text, published=published or dt.date.today(), scale="phia")
     judgements = []
-    for number, body in zip(rest[::2], rest[1::2], strict=True):
-        blocks = [b.strip() for b in body.strip().split("\n\n") if b.strip()]
-        statement = blocks[0]
-        bullets = [b.lstrip("•").strip() for b in blocks[1:] if b.startswith("•")]
-        term = next(name for name, _ in scales.PHIA.phrases if re.search(rf"\b{name}\b", statement))
-        judgements.append(SampleJudgement(int(number), statement, term, bullets))
-    return title, summary, judgements
+    for candidate in found.candidates:
+        number = int(re.sub(r"\D", "", candidate.label) or len(judgements) + 1)
+        judgements.append(
+            SampleJudgement(
+                number=number,
+                statement=candidate.statement,
+                term=candidate.term or "",
+                indicators=[indicator.summary for indicator in candidate.indicators],
+                sources=[indicator.source for indicator in candidate.indicators],
+            )
+        )
+    return found.title, found.summary, judgements
 
 
 def demo_publication_date(today: dt.date) -> dt.date:
@@ -144,14 +152,14 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
             watchers=[users["lena"]] if owner != "lena" else [],
             now=published_at,
         )
-        for bullet in kj.indicators:
+        for bullet, citation in zip(kj.indicators, kj.sources, strict=True):
             authoring.log_indicator(
                 judgement,
                 by=users[owner],
                 observed_on=start,
                 summary=bullet,
                 direction=Direction.SUPPORTS,
-                source=SAMPLE_SOURCE,
+                source=f"{SAMPLE_SOURCE} {citation}".strip(),
             )
     return assessment
 
