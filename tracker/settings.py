@@ -237,6 +237,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 ALERT_SCAN_SECONDS = env_int("YARDSTICK_SCAN_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "scan-alerts": {"task": "judgements.tasks.scan_alerts", "schedule": ALERT_SCAN_SECONDS},
+    # Safety net for alerts whose task message was lost (Redis restart, worker killed).
+    "requeue-stale-alerts": {
+        "task": "judgements.tasks.requeue_stale_alerts",
+        "schedule": env_int("YARDSTICK_REQUEUE_SECONDS", 600),
+    },
+    "queue-digest": {"task": "judgements.tasks.queue_digest", "schedule": 3600},
 }
 
 # --- Yardstick ------------------------------------------------------------------------------
@@ -249,6 +255,18 @@ if YARDSTICK_SCALE not in {"phia", "icd203", "nato", "kent"}:
 YARDSTICK_ALERT_DAYS_BEFORE = [30, 7, 0]
 YARDSTICK_OVERDUE_EVERY_DAYS = 7
 YARDSTICK_ESCALATE_AFTER_DAYS = 14
+# Weekly leadership digest: sent once per week, from this weekday (0 = Monday) and hour on.
+YARDSTICK_DIGEST_WEEKDAY = env_int("YARDSTICK_DIGEST_WEEKDAY", 0)
+YARDSTICK_DIGEST_HOUR = env_int("YARDSTICK_DIGEST_HOUR", 7)
+if not (0 <= YARDSTICK_DIGEST_WEEKDAY <= 6 and 0 <= YARDSTICK_DIGEST_HOUR <= 23):
+    raise ImproperlyConfigured(
+        "YARDSTICK_DIGEST_WEEKDAY must be 0-6 (0 = Monday) and YARDSTICK_DIGEST_HOUR 0-23."
+    )
+# A claimed alert that is still unsent after this long belongs to a worker that died: it is
+# sent again. Must stay well above the SMTP timeout (EMAIL_TIMEOUT, default 30 s).
+YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS = env_int("YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS", 600)
+# After this many failed attempts an alert stays failed (its error shown) instead of retrying.
+YARDSTICK_ALERT_MAX_ATTEMPTS = 10
 
 LOGGING = {
     "version": 1,
