@@ -147,7 +147,7 @@ def scan(*, now: dt.datetime, batch_size: int = 500, enqueue: bool = True) -> Sc
     """Create the alerts that fell due and hand them to workers.
 
     Steps, per batch of judgements, each batch in one transaction:
-    1. Lock unresolved judgements whose ``next_alert_at`` has passed (``SKIP LOCKED``: rows
+    1. Lock judgements whose ``next_alert_at`` has passed (``SKIP LOCKED``: rows
        another scan holds are its business).
     2. Plan each: the most urgent due threshold becomes a pending alert, older ones skipped.
     3. Insert the alert rows in bulk, ignoring rows that already exist.
@@ -156,15 +156,18 @@ def scan(*, now: dt.datetime, batch_size: int = 500, enqueue: bool = True) -> Sc
        off: ``scan_alerts --send`` sends them in its own process).
     """
     result = ScanResult()
-    due = Judgement.objects.filter(resolution__isnull=True, next_alert_at__lte=now)
-    if not due.exists():
+    # Not filtered on resolution: resolving clears next_alert_at, and an extra condition
+    # tempts SQLite's planner off the partial index (30 ms instead of 0.1 ms at 100,000 rows).
+    # Ordered, so that "LIMIT 1" walks the index instead of hoping a table scan hits early.
+    due = Judgement.objects.filter(next_alert_at__lte=now).order_by("next_alert_at")
+    if not due.values_list("pk", flat=True)[:1]:
         return result  # The common case: one probe of the partial index, no transaction.
     while True:
         with transaction.atomic():
             batch = list(
-                due.order_by("next_alert_at")
-                .select_for_update(skip_locked=True, of=("self",))
-                .only("pk", "window_end", "next_alert_at")[:batch_size]
+                due.select_for_update(skip_locked=True, of=("self",)).only(
+                    "pk", "window_end", "next_alert_at", "resolution_id"
+                )[:batch_size]
             )
             if not batch:
                 return result
@@ -179,6 +182,9 @@ def _arm_batch(
     rows = []
     for judgement in batch:
         assert judgement.next_alert_at is not None
+        if judgement.resolution_id is not None:
+            judgement.next_alert_at = None  # resolved: nothing more to say about it
+            continue
         todo = plan(judgement.window_end, since=judgement.next_alert_at, now=now)
         for offset in todo.skip:
             rows.append(_alert_row(judgement, offset, now=now, skipped=True))

@@ -503,3 +503,12 @@ def test_the_scan_task_wraps_the_scan(alice, east_asia, queued):
     with committed():
         summary = tasks.scan_alerts()
     assert summary == {"judgements": 1, "queued": 1, "skipped": 1}
+
+
+def test_a_resolved_judgement_left_armed_is_disarmed_without_alerts(alice, east_asia, queued):
+    judgement = make_judgement(alice, east_asia, ends_in=3)
+    authoring.resolve(judgement, by=alice, outcome=Outcome.ANNULLED, note="Question broke.")
+    Judgement.objects.filter(pk=judgement.pk).update(next_alert_at=NOW - dt.timedelta(days=1))
+    assert scan(now=NOW).judgements == 1
+    assert Alert.objects.count() == 0
+    assert Judgement.objects.get(pk=judgement.pk).next_alert_at is None
