@@ -512,3 +512,12 @@ def test_a_resolved_judgement_left_armed_is_disarmed_without_alerts(alice, east_
     assert scan(now=NOW).judgements == 1
     assert Alert.objects.count() == 0
     assert Judgement.objects.get(pk=judgement.pk).next_alert_at is None
+
+
+def test_the_demo_shows_its_30_day_warnings_at_the_first_scan(db, queued):
+    from judgements.demo.loader import load_demo
+
+    load_demo(today=TODAY)
+    assert sorted(scan_and_send(NOW, queued)) == ["sent", "sent", "sent"]
+    assert {m.subject.rsplit(" · ", 1)[1] for m in mail.outbox} == {"window ends in 21 days"}
+    assert all(m.to for m in mail.outbox)
