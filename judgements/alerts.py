@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from .dates import start_of_day
 from .models import Alert, AlertKind, Digest, Judgement, Watch
+from .roles import can_view
 
 logger = logging.getLogger(__name__)
 
@@ -331,14 +332,15 @@ def _superseded(alert: Alert) -> bool:
 
 
 def recipients(alert: Alert) -> tuple[list[str], list[str]]:
-    """(to, cc): the owner; the watchers who have not muted it; the leads on escalation."""
+    """(to, cc): the owner; watchers who can see it and have not muted it; leads on escalation."""
     judgement = alert.judgement
     owner = judgement.owner
     to = [owner.email] if owner.is_active and owner.email else []
-    watchers = Watch.objects.filter(
+    watches = Watch.objects.filter(
         judgement=judgement, muted=False, user__is_active=True
-    ).values_list("user__email", flat=True)
-    cc = list(watchers)
+    ).select_related("user")
+    # A watcher who has since left the team no longer sees the judgement, nor its alerts.
+    cc = [w.user.email for w in watches if can_view(w.user, judgement)]
     if alert.kind == AlertKind.ESCALATION:
         cc += judgement.team.leads.filter(is_active=True).values_list("email", flat=True)
     seen = set(to)

@@ -36,10 +36,13 @@ def judgement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _watch_of(request: HttpRequest, reference: str) -> Watch:
-    """The user's own watch of the judgement; 404 for no judgement, 403 for a non-watcher."""
+    """The user's own watch of the judgement; 404 for no judgement, 403 for a non-watcher.
+
+    Any watcher may mute their own alerts, even one who no longer sees the judgement.
+    """
     judgement = get_object_or_404(Judgement, reference=reference)
     watch = Watch.objects.filter(judgement=judgement, user=request.user).first()
-    if watch is None or not roles.can_view(request.user, judgement):
+    if watch is None:
         raise PermissionDenied("Only watchers can mute a judgement's alerts.")
     return watch
 

@@ -389,6 +389,13 @@ def test_owner_and_unmuted_watchers_get_it_and_leads_only_on_escalation(
     )
 
 
+def test_a_watcher_who_left_the_team_no_longer_gets_alerts(alice, bob, east_asia, queued):
+    judgement = make_judgement(alice, east_asia, ends_in=7)
+    authoring.set_watchers(judgement, by=alice, users=[bob])  # bob is in Cyber, not East Asia
+    scan_and_send(NOW, queued)
+    assert (mail.outbox[0].to, mail.outbox[0].cc) == (["alice@example.org"], [])
+
+
 def test_the_email_names_reference_term_and_time_left_and_links_back(alice, east_asia, queued):
     judgement = make_judgement(alice, east_asia, ends_in=7)
     authoring.log_indicator(
