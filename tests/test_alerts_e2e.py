@@ -8,6 +8,7 @@ database cannot be shared), so the test needs DATABASE_URL and REDIS_URL; CI set
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import os
@@ -59,8 +60,15 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list = []
         self.lock = threading.Lock()
+        self.stall_next = False  # hold the next message, then refuse it: a send in flight
+        self.stalled = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall_next:
+            self.stall_next = False
+            self.stalled.set()
+            await asyncio.sleep(10)
+            return "451 Requested action aborted"  # never accepted, never delivered
         with self.lock:
             self.messages.append(
                 message_from_bytes(envelope.original_content, policy=policy.default)
@@ -86,7 +94,7 @@ def smtp():
 class Cluster:
     """Worker, beat and scan_alerts subprocesses against the test database and Redis."""
 
-    def __init__(self, tmp_path: Path, smtp_port: int) -> None:
+    def __init__(self, tmp_path: Path, smtp_port: int, **env: str) -> None:
         db = connection.settings_dict
         auth = quote(db["USER"] or "postgres")
         if db.get("PASSWORD"):
@@ -103,6 +111,7 @@ class Cluster:
             "YARDSTICK_VAR_DIR": str(tmp_path),
             "YARDSTICK_SCAN_SECONDS": "1",
             "SITE_URL": "http://yardstick.test",
+            **env,
         }
         self.tmp_path = tmp_path
         self.processes: dict[str, subprocess.Popen] = {}
@@ -164,11 +173,16 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(transactional_db, tmp_path, smtp):
+def cluster_env() -> dict[str, str]:
+    return {}
+
+
+@pytest.fixture
+def cluster(transactional_db, tmp_path, smtp, cluster_env):
     from tracker.celery import app
 
     app.control.purge()  # our own Redis db: leftovers of an earlier run must not count
-    cluster = Cluster(tmp_path, smtp[1])
+    cluster = Cluster(tmp_path, smtp[1], **cluster_env)
     yield cluster
     cluster.stop_all()  # before the test database is flushed
     app.control.purge()
@@ -232,3 +246,36 @@ def test_a_judgement_7_days_from_its_end_emails_exactly_once(
     assert len(inbox.to("bob@example.org")) == 1
     assert Alert.objects.filter(sent_at__isnull=False).count() == 2
     assert other.alerts.get(sent_at__isnull=False).offset_days == -7
+
+
+@pytest.mark.parametrize(
+    "cluster_env",
+    [
+        {
+            # Short claim timeout and sweep for the test; still above the SMTP timeout.
+            "YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS": "6",
+            "YARDSTICK_REQUEUE_SECONDS": "1",
+            "EMAIL_TIMEOUT": "4",
+        }
+    ],
+)
+def test_a_worker_killed_mid_send_is_retried_once_its_claim_is_stale(
+    cluster, smtp, alice, east_asia
+):
+    inbox, _ = smtp
+    inbox.stall_next = True
+    judgement = judgement_ending_in(7, alice, east_asia)
+    cluster.start_worker()
+    cluster.start_beat()
+    if not inbox.stalled.wait(timeout=60):
+        pytest.fail(f"the alert never reached the SMTP server\n{cluster.logs()}")
+    cluster.stop("worker", signal.SIGKILL)  # killed while the server holds the message
+    alert = judgement.alerts.get(offset_days=-7)
+    assert alert.claimed_at is not None and alert.sent_at is None
+
+    cluster.start_worker("worker-2")
+    wait_for(lambda: inbox.to("alice@example.org"), seconds=60, what="the retry", cluster=cluster)
+    time.sleep(3)
+    assert len(inbox.to("alice@example.org")) == 1
+    alert.refresh_from_db()
+    assert (alert.state, alert.attempts) == ("sent", 2)
