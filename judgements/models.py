@@ -559,6 +559,24 @@ class Alert(models.Model):
         return "pending"
 
 
+class Digest(models.Model):
+    """The weekly leadership digest: one row per week, claimed and sent like an alert."""
+
+    week_start = models.DateField(unique=True, help_text="Monday of the week it covers.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return f"Digest for the week of {self.week_start}"
+
+
 class ChangeAction(models.TextChoices):
     CREATED = "created", "Created"
     EDITED = "edited", "Edited"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("judgements/extract/create/", extract_views.extract_create, name="extract-create"),
     path("assessments/<int:pk>/", extract_views.assessment_detail, name="assessment-detail"),
     path("judgements/<str:reference>/", views.judgement_detail, name="judgement-detail"),
+    path("judgements/<str:reference>/mute/", views.toggle_mute, name="judgement-mute"),
 ]

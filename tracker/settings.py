@@ -237,6 +237,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 ALERT_SCAN_SECONDS = env_int("YARDSTICK_SCAN_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "scan-alerts": {"task": "judgements.tasks.scan_alerts", "schedule": ALERT_SCAN_SECONDS},
+    # Safety net for alerts whose task message was lost (Redis restart, worker killed).
+    "requeue-stale-alerts": {
+        "task": "judgements.tasks.requeue_stale_alerts",
+        "schedule": env_int("YARDSTICK_REQUEUE_SECONDS", 600),
+    },
+    "queue-digest": {"task": "judgements.tasks.queue_digest", "schedule": 3600},
 }
 
 # --- Yardstick ------------------------------------------------------------------------------
@@ -253,6 +259,18 @@ YARDSTICK_ESCALATE_AFTER_DAYS = 14
 YARDSTICK_IMPORT_MAX_BYTES = env_int("YARDSTICK_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # Pasted reports travel in the request body, so it must admit them (plus the review fields).
 DATA_UPLOAD_MAX_MEMORY_SIZE = YARDSTICK_IMPORT_MAX_BYTES + 1024 * 1024
+# Weekly leadership digest: sent once per week, from this weekday (0 = Monday) and hour on.
+YARDSTICK_DIGEST_WEEKDAY = env_int("YARDSTICK_DIGEST_WEEKDAY", 0)
+YARDSTICK_DIGEST_HOUR = env_int("YARDSTICK_DIGEST_HOUR", 7)
+if not (0 <= YARDSTICK_DIGEST_WEEKDAY <= 6 and 0 <= YARDSTICK_DIGEST_HOUR <= 23):
+    raise ImproperlyConfigured(
+        "YARDSTICK_DIGEST_WEEKDAY must be 0-6 (0 = Monday) and YARDSTICK_DIGEST_HOUR 0-23."
+    )
+# A claimed alert that is still unsent after this long belongs to a worker that died: it is
+# sent again. Must stay well above the SMTP timeout (EMAIL_TIMEOUT, default 30 s).
+YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS = env_int("YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS", 600)
+# After this many failed attempts an alert stays failed (its error shown) instead of retrying.
+YARDSTICK_ALERT_MAX_ATTEMPTS = 10
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,8 @@
 """The embedded default: web server plus a Celery worker with beat, in one terminal.
 
+It runs one scan of the expiry watch at start, so alerts that are already due are sent
+straight away (as files in var/mail/ unless EMAIL_HOST is set).
+
 Without REDIS_URL the broker is Kombu's filesystem transport under var/broker, so nothing
 but this process tree is needed. Ctrl-C stops both.
 """
@@ -12,6 +15,9 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from judgements import alerts
 
 
 class Command(BaseCommand):
@@ -43,6 +49,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Yardstick on http://{addr}/  ·  Celery worker + beat on {broker}")
         if mail_dir:
             self.stdout.write(f"Emails are written as files to {mail_dir}")
+        # One scan now, so alerts already due (the demo's 30-day warnings) arrive at once
+        # instead of at beat's first tick; the worker below sends what it queues.
+        summary = alerts.run_once(now=timezone.now())
+        self.stdout.write(
+            "Expiry watch: {queued} alert(s) and {digest} digest(s) queued; beat scans every "
+            "{every} s.".format(every=settings.ALERT_SCAN_SECONDS, **summary)
+        )
         processes = [subprocess.Popen(worker), subprocess.Popen(web)]
         try:
             while all(p.poll() is None for p in processes):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('judgements', '0002_roles'),
+        ('judgements', '0003_alerts_digest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
