@@ -33,6 +33,7 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -243,11 +244,30 @@ class _Row:
         return value
 
 
+def _decode(path: Path, errors: list[RowError]) -> str | None:
+    """The file as text; a byte that is not UTF-8 is reported on its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        errors.append(
+            RowError(
+                path.name, line, "-", f"byte {data[exc.start]:#04x} is not UTF-8; save as UTF-8"
+            )
+        )
+        return None
+
+
 def _read(path: Path, columns: tuple[str, ...], errors: list[RowError]) -> Iterator[_Row]:
     """Rows of a CSV file, each with the line it starts on (fields may span lines)."""
     name = path.name
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
+    text = _decode(path, errors)
+    if text is None:
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    start = 1
+    try:
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED[name] if c not in header]
         for column in missing:
@@ -260,12 +280,14 @@ def _read(path: Path, columns: tuple[str, ...], errors: list[RowError]) -> Itera
         if missing or unknown:
             return
         start = reader.line_num + 1
-        try:
-            for cells in reader:
-                yield _Row(name, start, cells, errors)
-                start = reader.line_num + 1
-        except (csv.Error, UnicodeDecodeError) as exc:
-            errors.append(RowError(name, start, "-", f"cannot be read: {exc}"))
+        for cells in reader:
+            row = _Row(name, start, cells, errors)
+            if None in cells:
+                row.error("-", f"has more cells than the header has columns ({len(header)})")
+            yield row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        errors.append(RowError(name, start, "-", f"cannot be read as CSV: {exc}"))
 
 
 # --- The parsed rows ---------------------------------------------------------------------
@@ -490,8 +512,8 @@ def _other_references(directory: Path) -> list[str]:
         if path.exists():
             # A broken file is reported when it is read properly.
             with (
-                path.open(newline="", encoding="utf-8-sig") as handle,
-                contextlib.suppress(csv.Error, UnicodeDecodeError),
+                path.open(newline="", encoding="utf-8-sig", errors="replace") as handle,
+                contextlib.suppress(csv.Error),
             ):
                 names.update((r.get("reference") or "").strip() for r in csv.DictReader(handle))
     return sorted(names - {""})

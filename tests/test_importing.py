@@ -607,3 +607,24 @@ def test_the_scorecard_reads_its_records_in_one_query(
     with django_assert_num_queries(1):
         records = scorecards.records(Judgement.objects.all())
     assert len(records) == 11
+
+
+def test_a_file_that_is_not_utf8_is_reported_on_the_line_of_the_bad_byte(tmp_path, alice):
+    files(tmp_path, [judgement_row("KJ-1"), judgement_row("KJ-2", statement="Caf\u00e9")])
+    path = tmp_path / "judgements.csv"
+    path.write_bytes(path.read_bytes().replace("Caf\u00e9".encode(), b"Caf\xe9"))
+    assert errors_of(tmp_path) == ["judgements.csv:3: -: byte 0xe9 is not UTF-8; save as UTF-8"]
+
+
+def test_a_row_with_too_many_cells_is_reported(tmp_path, alice):
+    files(tmp_path, [judgement_row("KJ-1")])
+    path = tmp_path / "judgements.csv"
+    path.write_text(path.read_text() + "KJ-2," * 20 + "\n")
+    errors = errors_of(tmp_path)
+    assert "judgements.csv:3: -: has more cells than the header has columns (15)" in errors
+
+
+def test_a_missing_directory_is_reported_not_a_traceback(tmp_path, db):
+    assert errors_of(tmp_path / "nowhere") == [
+        f"judgements.csv:0: -: not found in {tmp_path / 'nowhere'}"
+    ]
