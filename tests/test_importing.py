@@ -628,3 +628,20 @@ def test_a_missing_directory_is_reported_not_a_traceback(tmp_path, db):
     assert errors_of(tmp_path / "nowhere") == [
         f"judgements.csv:0: -: not found in {tmp_path / 'nowhere'}"
     ]
+
+
+def test_the_scorecard_command_gives_one_scorecard_per_group(tmp_path, alice, bob):
+    import_vector(tmp_path)
+    out = StringIO()
+    call_command("scorecard", "--json", "--by", "team", stdout=out)
+    cards = json.loads(out.getvalue())
+    assert {team: card["resolved"] for team, card in cards.items()} == {"Cyber": 5, "East Asia": 5}
+    assert cards["Cyber"]["annulled"] == 0
+    out = StringIO()
+    call_command("scorecard", "--by", "quarter", stdout=out)
+    assert "quarter: 2025-Q2" in out.getvalue()
+
+
+def test_the_scorecard_command_refuses_an_unknown_owner(db):
+    with pytest.raises(CommandError, match="No user 'ghost'"):
+        call_command("scorecard", "--owner", "ghost", stdout=StringIO())

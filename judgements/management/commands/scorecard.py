@@ -1,12 +1,12 @@
 import json
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from judgements import scales, scorecards
+from judgements import scales, scorecards, scoring
 from judgements.models import Judgement
-from judgements.scoring import Scorecard
 
 
 def _fmt(value: float | None, spec: str = ".3f") -> str:
@@ -29,6 +29,12 @@ class Command(BaseCommand):
             help="scale for the by-term table (default: YARDSTICK_SCALE)",
         )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--by",
+            choices=scoring.GROUPINGS,
+            help="one scorecard per team, owner, assessment, term or quarter of close "
+            "(with --json: an object of scorecards keyed by group)",
+        )
 
     def handle(self, *args, **options):
         judgements = Judgement.objects.all()
@@ -38,15 +44,26 @@ class Command(BaseCommand):
             if not judgements.exists():
                 raise CommandError(f"No judgements for team {team!r} (give its slug or name).")
         if options["owner"]:
+            if not get_user_model().objects.filter(username=options["owner"]).exists():
+                raise CommandError(f"No user {options['owner']!r}.")
             judgements = judgements.filter(owner__username=options["owner"])
-        scale_key = options["scale"] or settings.YARDSTICK_SCALE
-        card = scorecards.scorecard(judgements, scale_key)
-        if options["json"]:
-            self.stdout.write(json.dumps(card.as_json(), indent=2))
+        scale = scales.get_scale(options["scale"] or settings.YARDSTICK_SCALE)
+        records = scorecards.records(judgements)
+        if options["by"]:
+            groups = scoring.scorecards_by(records, options["by"], scale)
         else:
-            self.write_table(card, scales.get_scale(scale_key))
+            groups = [("", scoring.Scorecard.build(records, scale))]
+        if options["json"] and not options["by"]:
+            self.stdout.write(json.dumps(groups[0][1].as_json(), indent=2))
+        elif options["json"]:
+            self.stdout.write(json.dumps({k: card.as_json() for k, card in groups}, indent=2))
+        else:
+            for label, card in groups:
+                if label:
+                    self.stdout.write(self.style.MIGRATE_HEADING(f"\n{options['by']}: {label}"))
+                self.write_table(card, scale)
 
-    def write_table(self, card: Scorecard, scale: scales.Scale) -> None:
+    def write_table(self, card: scoring.Scorecard, scale: scales.Scale) -> None:
         out = self.stdout.write
         out(f"Resolved {card.resolved} (occurred {card.occurred}), annulled {card.annulled}")
         out(f"Brier              {_fmt(card.brier)}   (always 50% scores 0.250; 0 is perfect)")
