@@ -104,6 +104,15 @@ INDICATOR_COLUMNS = (
     "logged_at",
 )
 INDICATOR_EXTRA = ("retracted_at", "retracted_by", "retraction_reason")
+# Columns stored in bounded database fields: checked here so the database never refuses a row.
+LENGTHS = {
+    "reference": 32,
+    "owner": 150,
+    "team": 120,
+    "assessment": 300,
+    "created_by": 150,
+    "resolved_by": 150,
+}
 REQUIRED = {
     "judgements.csv": ("reference", "statement", "owner", "team", "window_start", "probability"),
     "estimates.csv": ("reference", "made_at", "probability"),
@@ -234,8 +243,13 @@ class _Row:
         self.error(column, f"{value!r} is not one of: {', '.join(allowed)}")
         return None
 
+    def at_most(self, column: str, length: int) -> None:
+        if len(self.get(column)) > length:
+            self.error(column, f"is longer than {length} characters")
+
     def url(self, column: str) -> str:
         value = self.get(column)
+        self.at_most(column, 500)
         if value:
             try:
                 URLValidator()(value)
@@ -329,8 +343,8 @@ class _Plan:
 
 def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     reference = row.required("reference")
-    if reference and len(reference) > 32:
-        row.error("reference", "is longer than 32 characters")
+    for column, length in LENGTHS.items():
+        row.at_most(column, length)
     statement = row.required("statement")
     owner = row.required("owner")
     team = row.required("team")
@@ -390,6 +404,7 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
 
 def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
     reference = row.required("reference")
+    row.at_most("author", 150)
     made_at = row.moment("made_at", required=True)
     probability = row.probability()
     confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
@@ -413,6 +428,8 @@ def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[
 
 def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
     reference = row.required("reference")
+    row.at_most("logged_by", 150)
+    row.at_most("retracted_by", 150)
     observed_on = row.date("observed_on")
     direction = row.choice("direction", Direction.values)
     strength = row.choice("strength", Strength.values, default=Strength.MODERATE)

@@ -45,9 +45,9 @@ def write(directory: Path, name: str, columns, rows) -> None:
             writer.writerow(row)
 
 
-def judgement_row(reference="KJ-2025-0001", **cells):
+def judgement_row(ref="KJ-2025-0001", **cells):
     row = {
-        "reference": reference,
+        "reference": ref,
         "statement": "Country X will test a missile.",
         "resolution_criteria": "Reported by two outlets.",
         "owner": "alice",
@@ -143,6 +143,8 @@ def errors_of(directory, **kwargs) -> list[str]:
         ),
         ({"owner": "nobody"}, "owner: no user 'nobody' (use --create-users)"),
         ({"statement": ""}, "statement: is required"),
+        ({"team": "T" * 121}, "team: is longer than 120 characters"),
+        ({"reference": "KJ-" + "9" * 40}, "reference: is longer than 32 characters"),
     ],
 )
 def test_a_bad_judgement_row_is_reported_with_file_line_and_column(
