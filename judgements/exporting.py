@@ -1,11 +1,11 @@
 """Export judgement history as the interchange files of DESIGN section 7.
 
-Writes ``judgements.csv``, ``estimates.csv`` and ``indicators.csv`` (UTF-8, one header row),
-plus the optional extra columns ``importing`` documents, so that importing the export into
-an empty database reproduces every judgement, estimate, indicator and (latest) resolution.
-Times are ISO 8601 in UTC; probabilities are decimals. Not carried: watchers, the
-indicators an estimate cites, earlier resolutions of a re-resolved judgement, alerts and the
-change history (an import writes its own "imported" entry).
+Writes ``judgements.csv``, ``estimates.csv``, ``indicators.csv`` and ``resolutions.csv``
+(earlier resolutions of re-resolved judgements) with the optional extra columns
+``importing`` documents, so that importing the export into an empty database reproduces
+every judgement, estimate, indicator and resolution. UTF-8, one header row; times are
+ISO 8601 in UTC; probabilities are decimals. Not carried: watchers, the indicators an
+estimate cites, alerts and the change history (an import writes its own "imported" entry).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .importing import (
     ESTIMATE_COLUMNS,
@@ -25,8 +25,9 @@ from .importing import (
     INDICATOR_EXTRA,
     JUDGEMENT_COLUMNS,
     JUDGEMENT_EXTRA,
+    RESOLUTION_COLUMNS,
 )
-from .models import Estimate, Indicator, Judgement
+from .models import Estimate, Indicator, Judgement, Resolution
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,12 @@ class ExportResult:
     judgements: int
     estimates: int
     indicators: int
+    earlier_resolutions: int = 0
 
     def __str__(self) -> str:
         return (
-            f"Exported {self.judgements} judgements, {self.estimates} revisions and "
-            f"{self.indicators} indicators."
+            f"Exported {self.judgements} judgements, {self.estimates} revisions, "
+            f"{self.indicators} indicators and {self.earlier_resolutions} earlier resolutions."
         )
 
 
@@ -109,7 +111,8 @@ def export_judgements(
                 )
             revisions += len(later)
     indicators = _write_indicators(directory / "indicators.csv", judgements)
-    return ExportResult(count, revisions, indicators)
+    earlier = _write_earlier_resolutions(directory / "resolutions.csv", judgements)
+    return ExportResult(count, revisions, indicators, earlier)
 
 
 def _judgement_row(judgement: Judgement, first: dict) -> list[str]:
@@ -164,6 +167,36 @@ def _write_indicators(path: Path, judgements: QuerySet[Judgement]) -> int:
                     _moment(i.retracted_at),
                     i.retracted_by.get_username() if i.retracted_by else "",
                     i.retraction_reason,
+                ]
+            )
+            count += 1
+    return count
+
+
+def _write_earlier_resolutions(path: Path, judgements: QuerySet[Judgement]) -> int:
+    """Resolutions a re-resolution replaced (the current one is in judgements.csv)."""
+    rows = (
+        Resolution.objects.filter(judgement__in=judgements)
+        .exclude(judgement__resolution=F("pk"))
+        .select_related("judgement", "resolved_by")
+        .order_by("judgement__reference", "resolved_at", "pk")
+    )
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(RESOLUTION_COLUMNS)
+        for r in rows.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    r.judgement.reference,
+                    r.outcome,
+                    _day(r.occurred_on),
+                    _moment(r.resolved_at),
+                    r.resolved_by.get_username(),
+                    r.note,
+                    r.source_url,
+                    _day(r.window_start),
+                    _day(r.window_end),
                 ]
             )
             count += 1

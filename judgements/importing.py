@@ -1,9 +1,10 @@
 """Import judgement history from the interchange files of DESIGN section 7.
 
 ``judgements.csv`` (required), ``estimates.csv`` and ``indicators.csv`` (optional), UTF-8,
-one header row. The import is all or nothing: every row of every file is checked first and
-every problem reported as ``file:line: column: message``; only a clean set of files is
-written, in one transaction.
+one header row; plus Yardstick's own optional ``resolutions.csv`` with the earlier
+resolutions of re-resolved judgements. The import is all or nothing: every row of every file
+is checked first and every problem reported as ``file:line: column: message``; only a clean
+set of files is written, in one transaction.
 
 Choices where DESIGN is silent:
 - Idempotent on ``reference``: a judgement whose reference already exists is left exactly as
@@ -113,10 +114,24 @@ LENGTHS = {
     "created_by": 150,
     "resolved_by": 150,
 }
+# Yardstick's own optional file: the earlier resolutions of re-resolved judgements (the
+# current one is in judgements.csv), so that an export carries every resolution.
+RESOLUTION_COLUMNS = (
+    "reference",
+    "outcome",
+    "occurred_on",
+    "resolved_at",
+    "resolved_by",
+    "note",
+    "source_url",
+    "window_start",
+    "window_end",
+)
 REQUIRED = {
     "judgements.csv": ("reference", "statement", "owner", "team", "window_start", "probability"),
     "estimates.csv": ("reference", "made_at", "probability"),
     "indicators.csv": ("reference", "observed_on", "direction", "summary"),
+    "resolutions.csv": ("reference", "outcome", "resolved_at", "window_start", "window_end"),
 }
 
 
@@ -331,6 +346,7 @@ class _JudgementRow:
     source_url: str
     estimates: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    earlier: list[dict[str, Any]] = field(default_factory=list)  # earlier resolutions
 
 
 @dataclass
@@ -473,6 +489,44 @@ def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set
         )
 
 
+def _parse_resolution(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+    """An earlier resolution of a re-resolved judgement (resolutions.csv)."""
+    reference = row.required("reference")
+    row.at_most("resolved_by", 150)
+    outcome = row.choice("outcome", Outcome.values)
+    start, end = row.date("window_start"), row.date("window_end")
+    if start and end and end <= start:
+        row.error("window_end", f"{end} is not after window_start {start}")
+    occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
+    if occurred_on and outcome != Outcome.OCCURRED:
+        row.error("occurred_on", "is only given when the outcome is 'occurred'")
+    if occurred_on and start and end and not start <= occurred_on <= end:
+        row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
+    resolved_at = row.moment("resolved_at", required=True)
+    source_url = row.url("source_url")
+    if reference and reference not in judgements and reference not in known:
+        row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
+    parent = judgements.get(reference or "")
+    if parent and not parent.outcome:
+        row.error("reference", f"{reference!r} has no outcome in judgements.csv")
+    elif parent and resolved_at and parent.resolved_at and resolved_at > parent.resolved_at:
+        row.error("resolved_at", "is after the resolution in judgements.csv, which is the latest")
+    if row.ok and parent:
+        parent.earlier.append(
+            {
+                "line": row.line,
+                "outcome": outcome,
+                "occurred_on": occurred_on,
+                "resolved_at": resolved_at,
+                "resolved_by": row.get("resolved_by") or parent.owner,
+                "note": row.get("note"),
+                "source_url": source_url,
+                "window_start": start,
+                "window_end": end,
+            }
+        )
+
+
 def _existing_references(references: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(references), BATCH):
@@ -505,6 +559,7 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     for name, columns, parse in (
         ("estimates.csv", ESTIMATE_COLUMNS, _parse_estimate),
         ("indicators.csv", INDICATOR_COLUMNS + INDICATOR_EXTRA, _parse_indicator),
+        ("resolutions.csv", RESOLUTION_COLUMNS, _parse_resolution),
     ):
         if (directory / name).exists():
             for row in _read(directory / name, columns, errors):
@@ -522,9 +577,9 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
 
 
 def _other_references(directory: Path) -> list[str]:
-    """References named in estimates.csv and indicators.csv (to look up in the database)."""
+    """References named in the other files (to look up in the database)."""
     names = set()
-    for name in ("estimates.csv", "indicators.csv"):
+    for name in ("estimates.csv", "indicators.csv", "resolutions.csv"):
         path = directory / name
         if path.exists():
             # A broken file is reported when it is read properly.
@@ -541,6 +596,7 @@ def _usernames(judgements: dict[str, _JudgementRow]) -> set[str]:
     for j in judgements.values():
         names.update({j.owner, j.created_by, j.resolved_by if j.outcome else j.owner})
         names.update(e["author"] for e in j.estimates)
+        names.update(r["resolved_by"] for r in j.earlier)
         for indicator in j.indicators:
             names.add(indicator["logged_by"])
             if indicator["retracted_by"]:
@@ -565,6 +621,8 @@ def _report_unknown_users(
             check("judgements.csv", j.line, "resolved_by", j.resolved_by)
         for e in j.estimates:
             check("estimates.csv", e["line"], "author", e["author"])
+        for r in j.earlier:
+            check("resolutions.csv", r["line"], "resolved_by", r["resolved_by"])
         for i in j.indicators:
             check("indicators.csv", i["line"], "logged_by", i["logged_by"])
             if i["retracted_by"]:
@@ -743,28 +801,42 @@ def _history(j: _JudgementRow) -> list[tuple[dt.datetime, float]]:
     return sorted(pairs, key=lambda pair: pair[0])
 
 
+def _resolution(
+    judgement: Judgement, history: list[tuple[dt.datetime, float]], **fields: Any
+) -> Resolution:
+    """A resolution row scored exactly as ``authoring.resolve`` scores it."""
+    resolution = Resolution(judgement=judgement, **fields)
+    if resolution.outcome != Outcome.ANNULLED:
+        score = scoring.score_judgement(
+            history=history,
+            occurred=resolution.outcome == Outcome.OCCURRED,
+            window_start=resolution.window_start,
+            window_end=resolution.window_end,
+            occurred_on=resolution.occurred_on,
+            tz=timezone.get_current_timezone(),
+        )
+        for name, value in dataclasses.asdict(score).items():
+            setattr(resolution, name, value)
+    return resolution
+
+
 def _create_resolutions(
     new: list[_JudgementRow], created: dict[str, Judgement], users: dict[str, Any]
 ) -> int:
-    tz = timezone.get_current_timezone()
-
     def rows() -> Iterator[Resolution]:
         for j in new:
             if not j.outcome:
                 continue
-            scores: dict[str, float] = {}
-            if j.outcome != Outcome.ANNULLED:
-                score = scoring.score_judgement(
-                    history=_history(j),
-                    occurred=j.outcome == Outcome.OCCURRED,
-                    window_start=j.window_start,
-                    window_end=j.window_end,
-                    occurred_on=j.occurred_on,
-                    tz=tz,
+            history = _history(j)
+            # Earlier ones first: on equal times the latest row (highest pk) is current.
+            for r in sorted(j.earlier, key=lambda r: r["resolved_at"]):
+                fields = {k: v for k, v in r.items() if k not in ("line", "resolved_by")}
+                yield _resolution(
+                    created[j.reference], history, resolved_by=users[r["resolved_by"]], **fields
                 )
-                scores = dataclasses.asdict(score)
-            yield Resolution(
-                judgement=created[j.reference],
+            yield _resolution(
+                created[j.reference],
+                history,
                 outcome=j.outcome,
                 occurred_on=j.occurred_on,
                 note=j.note,
@@ -773,7 +845,6 @@ def _create_resolutions(
                 resolved_at=j.resolved_at,
                 window_start=j.window_start,
                 window_end=j.window_end,
-                **scores,
             )
 
     return _bulk(Resolution, rows())

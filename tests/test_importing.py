@@ -381,6 +381,23 @@ def dump() -> list[dict]:
                     j.next_alert_at,
                     j.current_estimate.made_at,
                 ),
+                "resolutions": list(
+                    j.resolutions.order_by("resolved_at", "pk").values_list(
+                        "outcome",
+                        "occurred_on",
+                        "note",
+                        "source_url",
+                        "resolved_by__username",
+                        "resolved_at",
+                        "window_start",
+                        "window_end",
+                        "p_initial",
+                        "p_final",
+                        "brier",
+                        "brier_time_averaged",
+                        "log_loss",
+                    )
+                ),
                 "resolution": r
                 and (
                     r.outcome,
@@ -501,6 +518,14 @@ def build_history(alice, lena, east_asia) -> None:
         )
         if n == 0:
             authoring.retract_indicator(indicator, by=lena, reason="Misread imagery")
+        if n == 1:  # resolved first as occurred, then re-resolved below
+            authoring.resolve(
+                j,
+                by=alice,
+                outcome="occurred",
+                occurred_on=dt.date(2025, 5, 1),
+                now=at("2025-05-02"),
+            )
         if outcome:
             authoring.resolve(
                 j,
@@ -519,6 +544,7 @@ def test_export_then_import_into_an_empty_database_reproduces_everything(
     before = dump()
     result = export_judgements(tmp_path)
     assert (result.judgements, result.estimates, result.indicators) == (4, 8, 8)
+    assert result.earlier_resolutions == 1
     empty_the_database()
     assert not Judgement.objects.exists() and not User.objects.exists()
     import_judgements(tmp_path, create_users=True, today=TODAY)
@@ -647,3 +673,53 @@ def test_the_scorecard_command_gives_one_scorecard_per_group(tmp_path, alice, bo
 def test_the_scorecard_command_refuses_an_unknown_owner(db):
     with pytest.raises(CommandError, match="No user 'ghost'"):
         call_command("scorecard", "--owner", "ghost", stdout=StringIO())
+
+
+def earlier_row(ref="KJ-2025-0001", **cells):
+    row = {
+        "reference": ref,
+        "outcome": "occurred",
+        "occurred_on": "2025-04-01",
+        "resolved_at": "2025-04-02T09:00:00+00:00",
+        "resolved_by": "alice",
+        "note": "First call",
+        "source_url": "",
+        "window_start": "2025-01-01",
+        "window_end": "2025-12-31",
+    }
+    row.update(cells)
+    return row
+
+
+@pytest.mark.parametrize(
+    ("judgement_cells", "cells", "expected"),
+    [
+        ({"outcome": "did_not_occur"}, {"reference": "KJ-404"}, "reference: 'KJ-404' is not in"),
+        ({}, {}, "reference: 'KJ-2025-0001' has no outcome in judgements.csv"),
+        (
+            {"outcome": "did_not_occur", "resolved_at": "2026-01-02T00:00:00+00:00"},
+            {"resolved_at": "2026-02-01T00:00:00+00:00"},
+            "resolved_at: is after the resolution in judgements.csv",
+        ),
+        (
+            {"outcome": "did_not_occur"},
+            {"occurred_on": "2026-03-01"},
+            "occurred_on: 2026-03-01 lies outside",
+        ),
+        ({"outcome": "did_not_occur"}, {"outcome": "maybe"}, "outcome: 'maybe' is not one of"),
+    ],
+)
+def test_a_bad_earlier_resolution_is_reported(tmp_path, alice, judgement_cells, cells, expected):
+    write(tmp_path, "resolutions.csv", list(earlier_row()), [earlier_row(**cells)])
+    directory = files(tmp_path, [judgement_row(**judgement_cells)])
+    errors = errors_of(directory)
+    assert any(e.startswith("resolutions.csv:2: ") and expected in e for e in errors), errors
+
+
+def test_an_earlier_resolution_is_kept_and_the_current_one_is_from_judgements_csv(tmp_path, alice):
+    write(tmp_path, "resolutions.csv", list(earlier_row()), [earlier_row()])
+    import_judgements(files(tmp_path, [judgement_row(outcome="did_not_occur")]), today=TODAY)
+    judgement = Judgement.objects.get()
+    assert judgement.resolution.outcome == "did_not_occur"
+    first = judgement.resolutions.get(outcome="occurred")
+    assert first.brier == pytest.approx(0.09)  # scored like any resolution: (0.7 − 1)²
