@@ -1,9 +1,11 @@
-"""Geometry of the calibration chart: pure numbers for a server-rendered SVG.
+"""Geometry of the track record charts: pure numbers for server-rendered SVG.
 
-Forecast (x) against observed frequency (y), both 0–100%, one point per non-empty bin at
-(mean forecast, observed), its area growing with the count, a vertical line for the 90%
-Wilson interval, and the diagonal of perfect calibration. The template only draws what
-this module computes; no style attributes are needed (CSP), classes do the colouring.
+The calibration chart: forecast (x) against observed frequency (y), both 0–100%, one point
+per non-empty bin at (mean forecast, observed), its area growing with the count, a vertical
+line for the 90% Wilson interval, and the diagonal of perfect calibration. The trend chart:
+Brier and time-averaged Brier by quarter of close against the 0.25 line of always saying
+50%. Templates only draw what this module computes; no style attributes are needed (CSP),
+classes do the colouring.
 """
 
 from __future__ import annotations
@@ -152,4 +154,94 @@ def calibration_chart(
         x_ticks=[Tick(x(t), f"{t:.0%}") for t in ticks],
         y_ticks=[Tick(y(t), f"{t:.0%}") for t in ticks],
         points=points,
+    )
+
+
+# --- Trend by quarter: Brier and time-averaged Brier against the 0.25 reference line ------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    x: float
+    y: float
+    label: str
+    value: float
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    left: float
+    top: float
+    right: float
+    bottom: float
+    reference_y: float
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    brier: list[TrendPoint]
+    time_averaged: list[TrendPoint]
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def brier_path(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.brier)
+
+    @property
+    def time_averaged_path(self) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in self.time_averaged)
+
+    @property
+    def x_tick_label_y(self) -> float:
+        return self.bottom + 16
+
+    @property
+    def y_tick_label_x(self) -> float:
+        return self.left - 6
+
+
+def trend_chart(
+    quarters: Sequence[tuple[str, float | None, float | None]],
+    *,
+    width: int = 420,
+    height: int = 220,
+    reference: float = 0.25,
+) -> TrendChart:
+    """Quarters as (label, Brier, time-averaged Brier); the y axis starts at 0 (perfect)."""
+    left, right = MARGIN_LEFT, width - MARGIN_RIGHT
+    top, bottom = MARGIN_TOP, height - 30
+    values = [v for _, b, t in quarters for v in (b, t) if v is not None]
+    y_max = max(0.5, math.ceil(max(values, default=0) * 10) / 10)
+    step = (right - left) / max(len(quarters), 1)
+
+    def x(i: int) -> float:
+        return round(left + step * (i + 0.5), 2)
+
+    def y(v: float) -> float:
+        return round(bottom - v / y_max * (bottom - top), 2)
+
+    def series(index: int) -> list[TrendPoint]:
+        return [
+            TrendPoint(x(i), y(row[index]), row[0], row[index])
+            for i, row in enumerate(quarters)
+            if row[index] is not None
+        ]
+
+    ticks = [k / 10 for k in range(0, round(y_max * 10) + 1)]
+    every = math.ceil(len(quarters) / 8) or 1  # at most about eight labels fit
+    return TrendChart(
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        right=right,
+        bottom=bottom,
+        reference_y=y(reference),
+        y_ticks=[Tick(y(t), f"{t:.1f}") for t in ticks],
+        x_ticks=[Tick(x(i), q[0]) for i, q in enumerate(quarters) if i % every == 0],
+        brier=series(1),
+        time_averaged=series(2),
     )

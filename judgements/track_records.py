@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from . import roles, scales, scorecards, scoring
-from .calibration_chart import calibration_chart
+from .calibration_chart import calibration_chart, trend_chart
 from .models import Judgement, Team
 
 
@@ -34,12 +34,14 @@ def track_record_context(
     scale = scales.get_scale(scale_key)
     records = scorecards.records(judgements)
     card = scoring.Scorecard.build(records, scale)
+    quarters = scoring.scorecards_by(records, "quarter", scale)
     return {
         "card": card,
         "chart": calibration_chart(card.calibration),
+        "trend": trend_chart([(q, c.brier, c.brier_time_averaged) for q, c in quarters]),
         "scale": scale,
         "scale_choices": scales.SCALE_CHOICES,
-        "quarters": scoring.scorecards_by(records, "quarter", scale),
+        "quarters": quarters,
         "owners": scoring.scorecards_by(records, "owner", scale) if by_owner else [],
     }
 

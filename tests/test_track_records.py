@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from judgements import authoring, scoring
-from judgements.calibration_chart import calibration_chart
+from judgements.calibration_chart import calibration_chart, trend_chart
 from judgements.models import Judgement
 from judgements.roles import Role
 from tests.conftest import make_user
@@ -169,3 +169,26 @@ def test_a_lead_of_no_team_sees_only_their_own(client, alice, history):
     assert client.get(url("loner")).status_code == 200
     assert client.get(url("alice")).status_code == 403
     assert not Judgement.objects.filter(owner=loner).exists()
+
+
+def test_the_trend_chart_draws_brier_by_quarter_against_the_50_percent_line():
+    trend = trend_chart([("2025-Q1", 0.1, 0.2), ("2025-Q2", None, None), ("2025-Q3", 0.3, 0.25)])
+    assert [p.label for p in trend.brier] == ["2025-Q1", "2025-Q3"]
+    height = trend.bottom - trend.top
+    assert trend.reference_y == pytest.approx(trend.bottom - 0.25 / 0.5 * height, abs=0.01)
+    assert trend.brier[0].y > trend.brier[1].y  # a lower Brier sits lower on the chart
+    assert (
+        trend.brier_path
+        == f"{trend.brier[0].x},{trend.brier[0].y} {trend.brier[1].x},{trend.brier[1].y}"
+    )
+
+
+def test_the_trend_chart_labels_at_most_about_eight_quarters():
+    quarters = [(f"20{20 + n // 4}-Q{n % 4 + 1}", 0.2, 0.2) for n in range(24)]
+    assert len(trend_chart(quarters).x_ticks) <= 8
+
+
+def test_the_page_draws_the_trend_chart_with_its_reference_line(client, alice, history):
+    client.force_login(alice)
+    html = client.get(url("alice")).content.decode()
+    assert 'class="trend-chart"' in html and 'class="baseline"' in html
