@@ -46,7 +46,7 @@ def track_record_context(
     }
 
 
-def _person_for_viewer(request: HttpRequest, username: str):
+def _person_for_viewer(request: HttpRequest, username: str) -> Any:
     person = get_object_or_404(get_user_model(), username=username)
     if not roles.can_view_track_record(request.user, person):
         raise PermissionDenied("You may see your own track record and those of teams you lead.")
