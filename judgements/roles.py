@@ -142,3 +142,19 @@ def group_for(role: Role):
     from django.contrib.auth.models import Group
 
     return Group.objects.get_or_create(name=GROUP_NAMES[role])[0]
+
+
+def can_view_track_record(user, person) -> bool:
+    """Own record; leadership and admins see all; leads see members of teams they lead."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if sees_everything(user) or user.pk == person.pk:
+        return True
+    if role != Role.LEAD:
+        return False
+    return person.teams.filter(pk__in=led_team_ids(user)).exists()
+
+
+def can_view_team_track_record(user, team) -> bool:
+    return role_of(user) is not None and (sees_everything(user) or team.pk in team_ids(user))

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import scales
 from .dates import start_of_day
 
 LOG_CLIP = 0.001
@@ -82,9 +83,16 @@ def log_loss(probability: float, occurred: bool) -> float:
 def time_averaged_brier(
     history: EstimateHistory, occurred: bool, *, opens: dt.datetime, closes: dt.datetime
 ) -> float:
-    """Exact integral of (p(t) − o)² over [opening, close), divided by its length."""
+    """Exact integral of (p(t) − o)² over [opening, close), divided by its length.
+
+    Everything is moved to UTC first: Python subtracts two datetimes that share a tzinfo as
+    wall-clock times, which would make a day with a DST change 23 or 25 hours long in some
+    segments and not in others.
+    """
+    opens, closes = opens.astimezone(dt.UTC), closes.astimezone(dt.UTC)
     if closes <= opens:
         return brier(p_initial(history), occurred)
+    history = [(made_at.astimezone(dt.UTC), p) for made_at, p in history]
     steps = standing_history(history, opens=opens, closes=closes)
     total = 0.0
     for (start, probability), (end, _) in zip(steps, [*steps[1:], (closes, 0.0)], strict=True):
@@ -121,3 +129,360 @@ def score_judgement(
         brier_time_averaged=time_averaged_brier(history, occurred, opens=opens, closes=closes),
         log_loss=log_loss(final, occurred),
     )
+
+
+# --- Aggregates over many resolved judgements (DESIGN section 4) -------------------------
+
+REFERENCE_BRIER = 0.25  # the Brier of always answering 50%
+WILSON_Z = 1.6448536269514722  # two-sided 90%: the 95th percentile of the standard normal
+
+Bin = tuple[float, float]
+# [0, 0.1), [0.1, 0.2), … [0.9, 1.0]: the last bin is closed.
+TEN_BINS: tuple[Bin, ...] = tuple((k / 10, (k + 1) / 10) for k in range(10))
+
+
+class Verdict:
+    WITHIN = "within band"
+    OVERCONFIDENT = "overconfident"
+    UNDERCONFIDENT = "underconfident"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One resolved judgement as the aggregates see it: plain values, no ORM.
+
+    ``outcome`` is ``occurred``, ``did_not_occur`` or ``annulled``; scores are None when
+    annulled. ``closed_on`` is the day of the close (the day it occurred, else window end).
+    """
+
+    outcome: str
+    p_final: float | None
+    brier: float | None
+    brier_time_averaged: float | None
+    log_loss: float | None
+    closed_on: dt.date
+    team: str = ""
+    owner: str = ""
+    assessment: str = ""
+
+    @property
+    def is_scored(self) -> bool:
+        return self.outcome != "annulled" and self.p_final is not None
+
+    @property
+    def occurred(self) -> bool:
+        return self.outcome == "occurred"
+
+
+def wilson_interval(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """Wilson score interval for a proportion (90% by default)."""
+    if n == 0:
+        raise ValueError("no observations")
+    phat = successes / n
+    denominator = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def bin_index(probability: float, bins: Sequence[Bin] = TEN_BINS) -> int:
+    """Which bin holds a probability: [lo, hi), except the last bin, which is closed."""
+    for index, (lo, hi) in enumerate(bins):
+        if lo <= probability < hi:
+            return index
+    last_lo, last_hi = bins[-1]
+    if last_lo <= probability <= last_hi:
+        return len(bins) - 1
+    raise ValueError(f"{probability} lies in no bin")
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    lo: float
+    hi: float
+    n: int
+    mean_forecast: float | None
+    observed: float | None
+    ci_lo: float | None
+    ci_hi: float | None
+
+    @property
+    def occurred(self) -> int:
+        return round((self.observed or 0.0) * self.n)
+
+
+Pairs = Sequence[tuple[float, bool]]
+
+
+def calibration(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> list[CalibrationBin]:
+    """Per bin of the forecast: count, mean forecast, observed frequency, 90% Wilson interval.
+
+    Every bin is listed, empty ones with None figures, so charts keep their axis.
+    """
+    grouped: list[list[tuple[float, bool]]] = [[] for _ in bins]
+    for probability, occurred in pairs:
+        grouped[bin_index(probability, bins)].append((probability, occurred))
+    result = []
+    for (lo, hi), members in zip(bins, grouped, strict=True):
+        n = len(members)
+        if n == 0:
+            result.append(CalibrationBin(lo, hi, 0, None, None, None, None))
+            continue
+        hits = sum(1 for _, occurred in members if occurred)
+        ci_lo, ci_hi = wilson_interval(hits, n)
+        mean = sum(p for p, _ in members) / n
+        result.append(CalibrationBin(lo, hi, n, mean, hits / n, ci_lo, ci_hi))
+    return result
+
+
+@dataclass(frozen=True)
+class Murphy:
+    reliability: float
+    resolution: float
+    uncertainty: float
+    remainder: float
+
+
+def mean_brier(pairs: Pairs) -> float:
+    return sum(brier(p, o) for p, o in pairs) / len(pairs)
+
+
+def murphy(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> Murphy:
+    """REL, RES, UNC on the bins, and BS − (REL − RES + UNC), the within-bin remainder."""
+    if not pairs:
+        raise ValueError("nothing to decompose")
+    total = len(pairs)
+    base_rate = sum(1 for _, o in pairs if o) / total
+    reliability = resolution = 0.0
+    for group in calibration(pairs, bins):
+        if group.n:
+            assert group.mean_forecast is not None and group.observed is not None
+            reliability += group.n * (group.mean_forecast - group.observed) ** 2
+            resolution += group.n * (group.observed - base_rate) ** 2
+    reliability, resolution = reliability / total, resolution / total
+    uncertainty = base_rate * (1 - base_rate)
+    remainder = mean_brier(pairs) - (reliability - resolution + uncertainty)
+    return Murphy(reliability, resolution, uncertainty, remainder)
+
+
+def skill(brier_score: float, uncertainty: float) -> float | None:
+    """Brier skill score against the base rate: 1 − BS / UNC (None when UNC is 0)."""
+    if uncertainty == 0:
+        return None
+    return 1 - brier_score / uncertainty
+
+
+def verdict(observed: float, lo: float, hi: float, *, inside: bool | None = None) -> str:
+    """Within band, or on which side the observed frequency missed it.
+
+    Observed further from 50% than the band (said *likely*, it nearly always happened) is
+    underconfident; observed nearer 50% or beyond it is overconfident. A band that straddles
+    50% can only be missed by being underconfident.
+    """
+    if inside if inside is not None else lo <= observed <= hi:
+        return Verdict.WITHIN
+    middle = (lo + hi) / 2
+    if observed < lo:
+        return Verdict.OVERCONFIDENT if middle > 0.5 else Verdict.UNDERCONFIDENT
+    return Verdict.OVERCONFIDENT if middle < 0.5 else Verdict.UNDERCONFIDENT
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    term: str
+    lo: float
+    hi: float
+    n: int
+    mean_forecast: float
+    observed: float
+    brier: float
+    verdict: str
+    band_text: str
+    is_term: bool
+
+    @property
+    def occurred(self) -> int:
+        return round(self.observed * self.n)
+
+
+def _band_of(placement: scales.Placement) -> tuple[float, float, str]:
+    """The band of a term, or of the gap (or end) of the scale a number fell into."""
+    if placement.term is not None:
+        term = placement.term
+        return float(term.lo) / 100, float(term.hi) / 100, term.band_text
+    lo = float(placement.below.hi) / 100 if placement.below else 0.0
+    hi = float(placement.above.lo) / 100 if placement.above else 1.0
+    return lo, hi, f"{lo * 100:g}–{hi * 100:g}%"
+
+
+def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
+    """Group by the term of p_final on a scale; numbers in a gap form their own group."""
+    groups: dict[str, list[tuple[float, bool]]] = {}
+    placements: dict[str, scales.Placement] = {}
+    for probability, occurred in pairs:
+        placement = scale.place(probability)
+        groups.setdefault(placement.label, []).append((probability, occurred))
+        placements.setdefault(placement.label, placement)
+    result = []
+    for label, members in groups.items():
+        placement = placements[label]
+        lo, hi, band_text = _band_of(placement)
+        n = len(members)
+        observed = sum(1 for _, o in members if o) / n
+        inside = placement.term.contains(scales.to_percent(observed)) if placement.term else None
+        result.append(
+            TermGroup(
+                term=label,
+                lo=lo,
+                hi=hi,
+                n=n,
+                mean_forecast=sum(p for p, _ in members) / n,
+                observed=observed,
+                brier=mean_brier(members),
+                verdict=verdict(observed, lo, hi, inside=inside),
+                band_text=band_text,
+                is_term=placement.term is not None,
+            )
+        )
+    return sorted(result, key=lambda group: (group.lo, group.hi))
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Every aggregate of DESIGN section 4 over a set of resolved judgements.
+
+    ``resolved`` counts the scored ones (occurred or did not occur); ``annulled`` are
+    counted apart and enter no score.
+    """
+
+    resolved: int
+    occurred: int
+    annulled: int
+    brier: float | None
+    brier_time_averaged: float | None
+    log_loss: float | None
+    skill: float | None
+    murphy: Murphy | None
+    calibration: list[CalibrationBin]
+    by_term: list[TermGroup]
+    reference_brier: float = REFERENCE_BRIER
+
+    @classmethod
+    def build(
+        cls, records: Sequence[Record], scale: scales.Scale, bins: Sequence[Bin] = TEN_BINS
+    ) -> Scorecard:
+        scored = [r for r in records if r.is_scored]
+        pairs = [(float(r.p_final), r.occurred) for r in scored]  # type: ignore[arg-type]
+        decomposition = murphy(pairs, bins) if pairs else None
+        brier_score = _mean([r.brier for r in scored if r.brier is not None])
+        return cls(
+            resolved=len(scored),
+            occurred=sum(1 for r in scored if r.occurred),
+            annulled=sum(1 for r in records if r.outcome == "annulled"),
+            brier=brier_score,
+            brier_time_averaged=_mean(
+                [r.brier_time_averaged for r in scored if r.brier_time_averaged is not None]
+            ),
+            log_loss=_mean([r.log_loss for r in scored if r.log_loss is not None]),
+            skill=(
+                skill(brier_score, decomposition.uncertainty)
+                if decomposition and brier_score is not None
+                else None
+            ),
+            murphy=decomposition,
+            calibration=calibration(pairs, bins),
+            by_term=by_term(pairs, scale),
+        )
+
+    def as_json(self, digits: int = 6) -> dict:
+        """The scorecard object of DESIGN section 7, key for key."""
+
+        def r(value: float | None) -> float | None:
+            # "+ 0.0" turns a rounded -0.0 into 0.0.
+            return None if value is None else round(value, digits) + 0.0
+
+        murphy_json = None
+        if self.murphy is not None:
+            murphy_json = {
+                "reliability": r(self.murphy.reliability),
+                "resolution": r(self.murphy.resolution),
+                "uncertainty": r(self.murphy.uncertainty),
+                "remainder": r(self.murphy.remainder),
+            }
+        return {
+            "resolved": self.resolved,
+            "occurred": self.occurred,
+            "annulled": self.annulled,
+            "brier": r(self.brier),
+            "brier_time_averaged": r(self.brier_time_averaged),
+            "log_loss": r(self.log_loss),
+            "skill": r(self.skill),
+            "murphy": murphy_json,
+            "calibration": [
+                {
+                    "lo": r(b.lo),
+                    "hi": r(b.hi),
+                    "n": b.n,
+                    "mean_forecast": r(b.mean_forecast),
+                    "observed": r(b.observed),
+                    "ci_lo": r(b.ci_lo),
+                    "ci_hi": r(b.ci_hi),
+                }
+                for b in self.calibration
+            ],
+            "by_term": [
+                {
+                    "term": g.term,
+                    "lo": r(g.lo),
+                    "hi": r(g.hi),
+                    "n": g.n,
+                    "mean_forecast": r(g.mean_forecast),
+                    "observed": r(g.observed),
+                    "brier": r(g.brier),
+                    "verdict": g.verdict,
+                }
+                for g in self.by_term
+            ],
+        }
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+GROUPINGS = ("team", "owner", "assessment", "term", "quarter")
+
+
+def group_key(record: Record, grouping: str, scale: scales.Scale) -> str | None:
+    """The label a record falls under for one grouping (None: not in any group)."""
+    if grouping == "term":
+        return scale.place(record.p_final).label if record.is_scored else None
+    if grouping == "quarter":
+        return quarter_of(record.closed_on)
+    if grouping in ("team", "owner", "assessment"):
+        return getattr(record, grouping) or None
+    raise ValueError(f"unknown grouping {grouping!r}; use one of {', '.join(GROUPINGS)}")
+
+
+def scorecards_by(
+    records: Sequence[Record], grouping: str, scale: scales.Scale
+) -> list[tuple[str, Scorecard]]:
+    """One scorecard per team, owner, assessment, term or quarter of close, sorted by label
+    (terms in the order of the scale)."""
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        key = group_key(record, grouping, scale)
+        if key is not None:
+            groups.setdefault(key, []).append(record)
+    labels = sorted(groups)
+    if grouping == "term":
+        labels = sorted(groups, key=lambda label: _band_of(scale.place(_first_p(groups[label]))))
+    return [(label, Scorecard.build(groups[label], scale)) for label in labels]
+
+
+def _first_p(records: Sequence[Record]) -> float:
+    return float(records[0].p_final)  # type: ignore[arg-type]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, extract_views, views
+from . import dashboard_views, extract_views, track_records, views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
@@ -11,4 +11,14 @@ urlpatterns = [
     path("assessments/<int:pk>/", extract_views.assessment_detail, name="assessment-detail"),
     path("judgements/<str:reference>/", views.judgement_detail, name="judgement-detail"),
     path("judgements/<str:reference>/mute/", views.toggle_mute, name="judgement-mute"),
+    path(
+        "track-record/team/<slug:slug>/",
+        track_records.team_track_record,
+        name="track-record-team",
+    ),
+    path(
+        "track-record/<str:username>/",
+        track_records.person_track_record,
+        name="track-record-user",
+    ),
 ]

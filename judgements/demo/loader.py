@@ -15,13 +15,15 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from .. import authoring, extraction, scales
+from .. import authoring, extraction, importing, scales
 from ..dates import add_months
 from ..models import Assessment, Direction, Judgement, Team
 from ..roles import Role, group_for
 
 DEMO_DIR = Path(__file__).resolve().parent
 SAMPLE = DEMO_DIR / "north-korea-japan.txt"
+# Resolved history converted from the Good Judgment Project (see gjp/ATTRIBUTION.md).
+GJP_DIR = DEMO_DIR / "gjp"
 SAMPLE_SOURCE = (
     "Grey Dynamics — Mark Christian Soo, 'North Korean clandestine activities against Japan'"
 )
@@ -168,4 +170,13 @@ def load_demo(*, today: dt.date | None = None) -> dict[str, User]:
     today = today or timezone.localdate()
     users = ensure_users()
     load_sample_assessment(users, today=today)
+    load_gjp_history(today=today)
     return users
+
+
+def load_gjp_history(*, today: dt.date) -> importing.ImportResult:
+    """Real resolved history, through the same path as ``import_judgements --create-users``.
+
+    Idempotent because the import is: references already present are left alone.
+    """
+    return importing.import_judgements(GJP_DIR, create_users=True, today=today)
