@@ -59,6 +59,16 @@ def within(field: str, span: Period) -> Q:
     return condition
 
 
+def closed_within(span: Period) -> Q:
+    """Resolved judgements whose close (the day it occurred, else window end) is in the period."""
+    occurred = Q(resolution__occurred_on__isnull=False, resolution__occurred_on__lte=span.end)
+    ended = Q(resolution__occurred_on__isnull=True, resolution__window_end__lte=span.end)
+    if span.start is not None:
+        occurred &= Q(resolution__occurred_on__gte=span.start)
+        ended &= Q(resolution__window_end__gte=span.start)
+    return occurred | ended
+
+
 def counts(judgements: QuerySet[Judgement], *, today: dt.date, span: Period) -> dict[str, int]:
     """Open, expiring, awaiting resolution; resolved and annulled in the period.
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from . import dashboard, roles
 from .models import Judgement, Status, Team
+from .track_records import requested_scale, track_record_context
 
 
 class _Echo:
@@ -73,6 +74,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "overdue": dashboard.overdue(judgements, today=today),
         "contested": dashboard.contested(judgements),
         "recent": dashboard.recent_indicators(judgements, span=span),
+        **track_record_context(
+            judgements.filter(dashboard.closed_within(span)), scale_key=requested_scale(request)
+        ),
     }
     template = "judgements/dashboard.html"
     if request.htmx and not request.htmx.history_restore_request:

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from . import scoring
@@ -294,19 +293,12 @@ def _indicators(plan: _Plan, rng, today, per_judgement) -> list[Indicator]:
 
 
 def _point_to_latest(pks: list[int]) -> None:
-    """Set the current-estimate and resolution pointers in two statements per batch."""
-    latest_estimate = Estimate.objects.filter(judgement=OuterRef("pk")).order_by("-made_at", "-pk")
-    latest_resolution = Resolution.objects.filter(judgement=OuterRef("pk")).order_by(
-        "-resolved_at", "-pk"
-    )
+    """Set the pointers and the indicator balance, then arm the unresolved judgements."""
     for start in range(0, len(pks), BATCH):
-        chunk = pks[start : start + BATCH]
-        Judgement.objects.filter(pk__in=chunk).update(
-            current_estimate=Subquery(latest_estimate.values("pk")[:1]),
-            resolution=Subquery(latest_resolution.values("pk")[:1]),
-        )
-        Judgement.objects.filter(pk__in=chunk).recount_balance()
-        _arm(Judgement.objects.filter(pk__in=chunk, resolution__isnull=True))
+        chunk = Judgement.objects.filter(pk__in=pks[start : start + BATCH])
+        chunk.point_at_latest()
+        chunk.recount_balance()
+        _arm(chunk.filter(resolution__isnull=True))
 
 
 def _arm(judgements) -> None:

@@ -46,7 +46,6 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -668,6 +667,7 @@ def import_judgements(
         result.resolutions = _create_resolutions(new, created, users)
         _point_at_latest([j.pk for j in created.values()])
         result.indicators = _create_indicators(new, created, users)
+        Judgement.objects.filter(pk__in=[j.pk for j in created.values()]).recount_balance()
         _record_imports(new, created, directory)
     return result
 
@@ -852,19 +852,8 @@ def _create_resolutions(
 
 def _point_at_latest(pks: list[int]) -> None:
     """Set current_estimate and resolution to the latest rows, one UPDATE per batch."""
-    latest_estimate = (
-        Estimate.objects.filter(judgement=OuterRef("pk")).order_by("-made_at", "-pk").values("pk")
-    )
-    latest_resolution = (
-        Resolution.objects.filter(judgement=OuterRef("pk"))
-        .order_by("-resolved_at", "-pk")
-        .values("pk")
-    )
     for i in range(0, len(pks), BATCH):
-        Judgement.objects.filter(pk__in=pks[i : i + BATCH]).update(
-            current_estimate=Subquery(latest_estimate[:1]),
-            resolution=Subquery(latest_resolution[:1]),
-        )
+        Judgement.objects.filter(pk__in=pks[i : i + BATCH]).point_at_latest()
 
 
 def _create_indicators(

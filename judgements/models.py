@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,26 +114,53 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
             indicators_against__gt=F("indicators_for"), indicators_against__gte=2
         )
 
-    def recount_balance(self) -> int:
+    def point_at_latest(self) -> int:
+        """Point each judgement at its latest estimate and resolution (for bulk writers)."""
+        latest_estimate = Estimate.objects.filter(judgement=OuterRef("pk")).order_by(
+            "-made_at", "-pk"
+        )
+        latest_resolution = Resolution.objects.filter(judgement=OuterRef("pk")).order_by(
+            "-resolved_at", "-pk"
+        )
+        return self.update(
+            current_estimate=Subquery(latest_estimate.values("pk")[:1]),
+            resolution=Subquery(latest_resolution.values("pk")[:1]),
+        )
+
+    def recount_balance(self, batch: int = 2000) -> int:
         """Recompute the stored indicator balance from the indicator rows themselves.
 
         The workflows keep the balance current one indicator at a time; bulk writers (import,
-        the dataset generator) call this once afterwards.
+        the dataset generator) call this once afterwards. One grouped count and one bulk
+        update per batch of judgements.
         """
-        since = Indicator.objects.filter(
-            judgement=OuterRef("pk"),
-            retracted_at__isnull=True,
-            logged_at__gt=F("judgement__current_estimate__made_at"),
-        )
-
-        def counted(direction: str) -> Coalesce:
-            rows = since.filter(direction=direction).order_by().values("judgement")
-            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
-        return self.update(
-            indicators_for=counted(Direction.SUPPORTS),
-            indicators_against=counted(Direction.UNDERMINES),
-        )
+        ids = list(self.order_by().values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            counted = (
+                Indicator.objects.filter(
+                    judgement_id__in=chunk,
+                    retracted_at__isnull=True,
+                    logged_at__gt=F("judgement__current_estimate__made_at"),
+                    direction__in=[Direction.SUPPORTS, Direction.UNDERMINES],
+                )
+                .values_list("judgement_id", "direction")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            tally = {(pk, direction): n for pk, direction, n in counted}
+            rows = [
+                Judgement(
+                    pk=pk,
+                    indicators_for=tally.get((pk, Direction.SUPPORTS), 0),
+                    indicators_against=tally.get((pk, Direction.UNDERMINES), 0),
+                )
+                for pk in chunk
+            ]
+            Judgement.objects.bulk_update(
+                rows, ["indicators_for", "indicators_against"], batch_size=500
+            )
+        return len(ids)
 
     def visible_to(self, user: User) -> JudgementQuerySet:
         from .roles import sees_everything, team_ids

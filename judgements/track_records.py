@@ -21,7 +21,7 @@ from .calibration_chart import calibration_chart, trend_chart
 from .models import Judgement, Team
 
 
-def _scale_key(request: HttpRequest) -> str:
+def requested_scale(request: HttpRequest) -> str:
     """The scale asked for in ?scale=, or the organisation's default for anything else."""
     key = request.GET.get("scale", "")
     return key if key in scales.SCALES else settings.YARDSTICK_SCALE
@@ -67,7 +67,7 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
     if person.pk != request.user.pk:
         # A lead sees a member's judgements in the teams they can see, nothing beyond.
         judgements = judgements.visible_to(request.user)
-    context = track_record_context(judgements, scale_key=_scale_key(request))
+    context = track_record_context(judgements, scale_key=requested_scale(request))
     context.update(
         subject=person.get_full_name() or person.get_username(),
         speaker="you" if person.pk == request.user.pk else "they",
@@ -80,7 +80,7 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
 def team_track_record(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team_for_viewer(request, slug)
     context = track_record_context(
-        Judgement.objects.filter(team=team), scale_key=_scale_key(request), by_owner=True
+        Judgement.objects.filter(team=team), scale_key=requested_scale(request), by_owner=True
     )
     # Per-person rows are for those who may see each person's record: leads and leadership.
     user = request.user
