@@ -47,6 +47,14 @@ def person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+class Plain:
+    """Labels without Django's trailing colon (the design's labels read as headings)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return person(obj)
@@ -63,7 +71,7 @@ class SourceURLField(forms.URLField):
     def to_python(self, value: Any) -> str:
         # Django's URLField adds "https://" to a bare word; for a source we'd rather say so.
         value = (value or "").strip()
-        if value and "://" not in value:
+        if value and not value.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Give an http:// or https:// address.", code="invalid")
         return super().to_python(value)
 
@@ -79,7 +87,7 @@ def placement_text(probability: Decimal | None) -> str:
     return f"{percent} — {placement.label}"
 
 
-class EstimateEntryForm(forms.Form):
+class EstimateEntryForm(Plain, forms.Form):
     """A probability as a term on the site scale or a number, with confidence."""
 
     term = forms.ChoiceField(required=False, label="Term")
@@ -128,14 +136,16 @@ class EstimateEntryForm(forms.Form):
             return data
         term = site_scale().find_term(label) if label else None
         if percent is None and term is None:
-            raise forms.ValidationError("Pick a term or type a number.", code="missing")
+            self.add_error(None, "Pick a term or type a number.")
+            return data
         if percent is not None and term is not None and not term.contains(percent):
             placed = site_scale().place(percent / 100)
-            raise forms.ValidationError(
+            self.add_error(
+                None,
                 f"You picked “{term.label}” but typed {percent.normalize():f}%, which is "
                 f"“{placed.label}”. Clear one of them or make them agree.",
-                code="disagree",
             )
+            return data
         chosen = percent if percent is not None else term.midpoint  # type: ignore[union-attr]
         data["probability"] = (chosen / 100).quantize(Decimal("0.0001"))
         return data
@@ -183,7 +193,7 @@ class JudgementForm(EstimateEntryForm):
         queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
-        help_text="They also get this judgement's alerts.",
+        help_text="They also get this judgement's alerts. Ctrl-click (⌘-click) to pick several.",
     )
     window_start = forms.DateField(widget=DATE_INPUT)
     window_end = forms.DateField(
@@ -238,7 +248,7 @@ def team_people(team_ids) -> QuerySet:
     )
 
 
-class JudgementEditForm(forms.Form):
+class JudgementEditForm(Plain, forms.Form):
     """What may change after creation: text, assessment, window, watchers; owner by a lead.
 
     The team never changes (its people own the history); estimates are revised, not edited.
@@ -290,7 +300,7 @@ class JudgementEditForm(forms.Form):
         return data
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(Plain, forms.ModelForm):
     source_url = SourceURLField(required=False, label="Source URL", max_length=500)
 
     class Meta:
@@ -343,7 +353,7 @@ class IndicatorForm(forms.ModelForm):
         return day
 
 
-class RetractForm(forms.Form):
+class RetractForm(Plain, forms.Form):
     reason = forms.CharField(
         label="Reason for retracting",
         widget=forms.TextInput(),
@@ -376,7 +386,7 @@ class ReviseEstimateForm(EstimateEntryForm):
         field.choices = [(i.pk, field.label_from_instance(i)) for i in active]
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Plain, forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     occurred_on = forms.DateField(
         required=False,
@@ -402,7 +412,7 @@ class ResolveForm(forms.Form):
 SORTS = {"end": ("window_end", "reference"), "-end": ("-window_end", "reference")}
 
 
-class ListFilterForm(forms.Form):
+class ListFilterForm(Plain, forms.Form):
     q = forms.CharField(required=False, label="Search", help_text="Statement or reference")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     team = forms.ModelChoiceField(

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -380,7 +381,10 @@ def indicator_edit(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     judgement = indicator.judgement
     if indicator.is_retracted:
         raise PermissionDenied("A retracted indicator cannot be edited.")
-    form = IndicatorForm(request.POST or None, instance=indicator, prefix=f"edit-{pk}")
+    # Unbound from the instance: validating must not change the indicator before the
+    # workflow compares before and after.
+    initial = model_to_dict(indicator, fields=IndicatorForm._meta.fields)
+    form = IndicatorForm(request.POST or None, initial=initial, prefix=f"edit-{pk}")
     if request.method == "POST" and form.is_valid():
         try:
             authoring.edit_indicator(indicator, by=request.user, **form.cleaned_data)
