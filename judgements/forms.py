@@ -346,6 +346,11 @@ class IndicatorForm(Plain, forms.ModelForm):
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("observed_on", timezone.localdate())
 
+    def validate_constraints(self) -> None:
+        # The fields' choices already enforce the model's check constraints (and the database
+        # backs them); checking them again here costs a query and a savepoint each.
+        pass
+
     def clean_observed_on(self) -> dt.date:
         day = self.cleaned_data["observed_on"]
         if day > timezone.localdate():

@@ -70,7 +70,6 @@ def indicator_data(**overrides) -> dict:
     return {**data, **overrides}
 
 
-@pytest.mark.django_db  # a model form checks the model's constraints in the database
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,hi", "example.org"]
 )
@@ -80,13 +79,11 @@ def test_source_urls_must_be_http_or_https(url):
     assert form.errors["source_url"] == ["Give an http:// or https:// address."]
 
 
-@pytest.mark.django_db
 def test_an_https_source_url_is_accepted():
     form = IndicatorForm(indicator_data(source_url="https://example.org/report"))
     assert form.is_valid(), form.errors
 
 
-@pytest.mark.django_db
 def test_an_indicator_cannot_be_observed_in_the_future():
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     form = IndicatorForm(indicator_data(observed_on=tomorrow.isoformat()))
