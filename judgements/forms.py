@@ -116,6 +116,7 @@ class EstimateEntryForm(Plain, forms.Form):
         live = {
             "hx-get": reverse("estimate-placement"),
             "hx-target": "#placement",
+            "hx-swap": "innerHTML",  # not the enclosing form's swap
             "hx-include": "closest .estimate-entry",
         }
         self.fields["term"].widget.attrs.update(
