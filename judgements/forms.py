@@ -374,6 +374,9 @@ class CitedIndicatorField(forms.ModelMultipleChoiceField):
         return f"{obj.observed_on:%-d %b %Y} · {obj.get_direction_display()} · {summary}"
 
 
+CITE_CHOICES = 30
+
+
 class ReviseEstimateForm(EstimateEntryForm):
     rationale = RationaleMixin.base_fields["rationale"]
     cites = CitedIndicatorField(
@@ -388,8 +391,13 @@ class ReviseEstimateForm(EstimateEntryForm):
         field = self.fields["cites"]
         active = [i for i in (indicators or []) if not i.is_retracted]
         # Choices come from the list the page already fetched: no extra query to render.
+        # Any active indicator may be cited; the form offers the most recently logged ones,
+        # which are what usually prompts a revision (and keeps a busy page light).
         field.queryset = Indicator.objects.filter(pk__in=[i.pk for i in active])
-        field.choices = [(i.pk, field.label_from_instance(i)) for i in active]
+        recent = sorted(active, key=lambda i: (i.logged_at, i.pk), reverse=True)[:CITE_CHOICES]
+        field.choices = [(i.pk, field.label_from_instance(i)) for i in recent]
+        if len(active) > CITE_CHOICES:
+            field.help_text = f"The {CITE_CHOICES} most recently logged indicators."
 
 
 class ResolveForm(Plain, forms.Form):
