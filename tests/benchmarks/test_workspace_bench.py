@@ -27,7 +27,8 @@ def p95(samples: list[float]) -> float:
 
 def report(name: str, samples: list[float]) -> str:
     ms = [s * 1000 for s in samples]
-    return f"{name}: median {statistics.median(ms):.1f} ms, p95 {p95(ms):.1f} ms over {len(ms)} requests"
+    median = statistics.median(ms)
+    return f"{name}: median {median:.1f} ms, p95 {p95(ms):.1f} ms over {len(ms)} requests"
 
 
 @pytest.fixture
