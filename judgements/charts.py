@@ -16,9 +16,10 @@ WIDTH = 720
 HEIGHT = 250
 LEFT = 44  # room for the percentage labels
 RIGHT = 12
-PLOT_TOP = 36  # "for" markers live in the band above
+PLOT_TOP = 40  # "for" markers live in the band above
 PLOT_BOTTOM = 196  # "against" markers live in the band below
-FOR_Y = 20
+FOR_Y = 25
+LABEL_Y = 11  # the "today" label sits above everything else
 AGAINST_Y = 212
 AXIS_Y = 240  # baseline of the date labels
 GRID_PERCENTS = (0, 25, 50, 75, 100)
@@ -60,6 +61,17 @@ class Timeline:
     markers: list[Marker] = field(default_factory=list)
     start_label: str = ""
     end_label: str = ""
+
+    @property
+    def today_anchor(self) -> str:
+        """Keep the "today" label inside the chart near either edge."""
+        if self.today_x is None or self.left + 40 <= self.today_x <= self.right - 40:
+            return "middle"
+        return "start" if self.today_x < self.left + 40 else "end"
+
+    @property
+    def label_y(self) -> int:
+        return LABEL_Y
 
     @property
     def for_count(self) -> int:

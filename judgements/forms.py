@@ -337,8 +337,8 @@ class IndicatorForm(Plain, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = [
-            (Direction.SUPPORTS, "For — supports the judgement"),
-            (Direction.UNDERMINES, "Against — undermines the judgement"),
+            (Direction.SUPPORTS, "For (supports it)"),
+            (Direction.UNDERMINES, "Against (undermines it)"),
             (Direction.NEUTRAL, "Neutral"),
         ]
         self.fields["reliability"].choices = Reliability.choices

@@ -90,3 +90,13 @@ def test_a_resolved_timeline_stops_at_the_close():
         until=dt.date(2026, 4, 1),
     )
     assert chart.path.endswith(f"H{charts.x_for(dt.date(2026, 4, 1), START, END):g}")
+
+
+def test_the_today_label_stays_inside_the_chart_near_the_window_end():
+    near_end = charts.timeline(
+        start=START, end=END, today=dt.date(2026, 12, 30), estimates=[], indicators=[]
+    )
+    middle = charts.timeline(
+        start=START, end=END, today=dt.date(2026, 7, 1), estimates=[], indicators=[]
+    )
+    assert (near_end.today_anchor, middle.today_anchor) == ("end", "middle")
