@@ -199,3 +199,43 @@ def test_garbage_input_never_yields_a_500(client, alice, judgement, indicator):
         assert client.post(path, garbage, headers=HTMX).status_code in (200, 405)
     later = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     assert client.get("/judgements/placement/", {"percent": later}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/judgements/new/",
+        "/judgements/{ref}/edit/",
+        "/judgements/{ref}/estimate/",
+        "/judgements/{ref}/resolve/",
+        "/judgements/{ref}/indicators/",
+        "/judgements/{ref}/indicators/{pk}/edit/",
+        "/judgements/{ref}/indicators/{pk}/retract/",
+    ],
+)
+def test_every_change_needs_the_csrf_token(alice, judgement, indicator, template):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    path = template.format(ref=judgement.reference, pk=indicator.pk)
+    data = {f"retract-{indicator.pk}-reason": "Wrong", "resolve-outcome": "annulled"}
+    assert client.post(path, data, headers=HTMX).status_code == 403
+    indicator.refresh_from_db()
+    judgement.refresh_from_db()
+    assert not indicator.is_retracted and judgement.resolution is None
+
+
+def test_the_htmx_csrf_header_is_accepted(alice, judgement, indicator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    page = client.get(f"/judgements/{judgement.reference}/").content.decode()
+    token = page.split('"x-csrftoken": "')[1].split('"')[0]
+    path = f"/judgements/{judgement.reference}/indicators/{indicator.pk}/retract/"
+    data = {f"retract-{indicator.pk}-reason": "Wrong"}
+    response = client.post(path, data, headers={**HTMX, "X-CSRFToken": token})
+    assert response.status_code == 200
+    indicator.refresh_from_db()
+    assert indicator.is_retracted

@@ -647,3 +647,30 @@ def test_the_alerts_panel_lists_each_alert_with_its_state_and_recipients(client,
         "14 days after",
     ]:
         assert text in section, text
+
+
+def test_editing_and_retracting_work_without_js(client, alice, judgement):
+    indicator = log(judgement, alice, summary="Plain form")
+    client.force_login(alice)
+    data = indicator_post(prefix=f"edit-{indicator.pk}", summary="Plain form, edited")
+    response = client.post(url(judgement, f"indicators/{indicator.pk}/edit/"), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{url(judgement)}#indicator-{indicator.pk}"
+    page = client.get(url(judgement, f"indicators/{indicator.pk}/retract/")).content.decode()
+    assert "<html" in page and "Reason for retracting" in page
+    client.post(
+        url(judgement, f"indicators/{indicator.pk}/retract/"),
+        {f"retract-{indicator.pk}-reason": "Superseded"},
+    )
+    indicator.refresh_from_db()
+    assert indicator.summary == "Plain form, edited" and indicator.is_retracted
+    followed = client.get(url(judgement)).content.decode()
+    assert "Indicator retracted." in followed  # the message survives the redirect
+
+
+def test_a_full_page_with_errors_keeps_what_was_typed_without_js(client, alice, judgement):
+    client.force_login(alice)
+    response = client.post(url(judgement, "indicators/"), indicator_post(summary=""))
+    page = response.content.decode()
+    assert "<html" in page and "Summary: This field is required." in page
+    assert "Commercial imagery" in page
