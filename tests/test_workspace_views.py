@@ -80,7 +80,7 @@ def test_the_list_shows_number_term_confidence_owner_days_left_and_balance(
     assert "85%" in page and "highly likely" in page and "Moderate" in page
     assert "Alice" in page
     assert f"{judgement.days_left()} days left" in page
-    assert "(2 for, 1 against)" in page
+    assert "2 for, 1 against since the last estimate" in page
 
 
 def test_the_balance_counts_only_indicators_since_the_current_estimate(client, alice, judgement):
@@ -100,7 +100,7 @@ def test_the_balance_counts_only_indicators_since_the_current_estimate(client, a
     authoring.retract_indicator(retracted, by=alice, reason="Duplicate")
     client.force_login(alice)
     page = client.get("/judgements/").content.decode()
-    assert "(1 for, 0 against)" in page
+    assert "1 for, 0 against since the last estimate" in page
 
 
 def test_the_list_says_awaiting_resolution_once_the_window_has_ended(client, alice, east_asia):
