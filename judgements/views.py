@@ -137,9 +137,7 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_create": any(
-            roles.can_create_in(request.user, t) for t in roles.team_ids(request.user)
-        ),
+        "can_create": roles.can_create_anywhere(request.user),
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
@@ -152,7 +150,7 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def judgement_new(request: HttpRequest) -> HttpResponse:
-    if not any(roles.can_create_in(request.user, t) for t in roles.team_ids(request.user)):
+    if not roles.can_create_anywhere(request.user):
         raise PermissionDenied("You can create judgements only in a team you belong to.")
     form = JudgementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -239,3 +239,14 @@ def test_the_htmx_csrf_header_is_accepted(alice, judgement, indicator):
     assert response.status_code == 200
     indicator.refresh_from_db()
     assert indicator.is_retracted
+
+
+def test_the_new_judgement_link_shows_only_to_people_who_can_create(client, alice, maya):
+    from judgements.roles import Role
+    from tests.conftest import make_user
+
+    admin_without_team = make_user("ada", Role.ADMIN)
+    for user, shown in ((alice, True), (maya, False), (admin_without_team, False)):
+        client.force_login(user)
+        nav = client.get("/judgements/").content.decode().split("</nav>")[0]
+        assert ("/judgements/new/" in nav) is shown, user
