@@ -460,7 +460,12 @@ class ListFilterForm(Plain, forms.Form):
         ]
 
     def filter(self, judgements: QuerySet, *, today: dt.date) -> QuerySet:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A bad value in one filter (a stale bookmark) drops that filter, not the others.
+        if not self.is_bound:
+            data: dict[str, Any] = {}
+        else:
+            self.is_valid()
+            data = self.cleaned_data
         if data.get("q"):
             q = data["q"].strip()
             judgements = judgements.filter(Q(statement__icontains=q) | Q(reference__icontains=q))

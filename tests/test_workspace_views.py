@@ -674,3 +674,10 @@ def test_a_full_page_with_errors_keeps_what_was_typed_without_js(client, alice, 
     page = response.content.decode()
     assert "<html" in page and "Summary: This field is required." in page
     assert "Commercial imagery" in page
+
+
+def test_a_stale_filter_value_drops_that_filter_only(client, alice, east_asia, judgement):
+    other = make_judgement(alice, east_asia, "Missile test", "0.3")
+    client.force_login(alice)
+    page = client.get("/judgements/", {"owner": "nobody", "term": "unlikely"}).content.decode()
+    assert other.reference in page and judgement.reference not in page
