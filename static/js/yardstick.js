@@ -3,14 +3,28 @@
 (function () {
   "use strict";
 
-  function focusTarget(root) {
-    var holder = root.matches && root.matches("[data-focus-target]")
-      ? root
-      : root.querySelector && root.querySelector("[data-focus-target]");
-    if (!holder) return null;
-    var id = holder.getAttribute("data-focus-target");
-    holder.removeAttribute("data-focus-target");
-    return document.getElementById(id);
+  var lastTarget = null;
+
+  // The server marks where focus should go with data-focus-target="<element id>" (on the
+  // status line of the judgement page, or on an inline form). One request may swap several
+  // regions (hx-select-oob), so wait until all of them have settled before looking.
+  function applyFocus() {
+    var holder = document.querySelector("[data-focus-target]");
+    var target = null;
+    if (holder) {
+      target = document.getElementById(holder.getAttribute("data-focus-target"));
+      holder.removeAttribute("data-focus-target");
+    } else if (focusLost() && lastTarget && lastTarget.isConnected) {
+      // Nothing asked for focus but the focused element was swapped away: go to the
+      // swapped region's first heading or status line that takes focus.
+      target = lastTarget.querySelector("[tabindex='-1']");
+    }
+    if (target) {
+      if (!target.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
   }
 
   function focusLost() {
@@ -18,21 +32,16 @@
     return !active || active === document.body || !active.isConnected;
   }
 
+  var pending = false;
   document.addEventListener("htmx:afterSettle", function (event) {
-    var root = event.detail.elt && event.detail.elt.isConnected
-      ? event.detail.elt
-      : document.getElementById(event.detail.target && event.detail.target.id) || document.body;
-    var target = focusTarget(root) || focusTarget(document.body);
-    if (!target && focusLost()) {
-      // Nothing asked for focus but the focused element was swapped away: go to the
-      // swapped region's first focusable heading or status line.
-      target = root.querySelector && root.querySelector("[tabindex='-1']");
-    }
-    if (target) {
-      if (!target.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) {
-        target.setAttribute("tabindex", "-1");
-      }
-      target.focus();
+    var id = event.detail.target && event.detail.target.id;
+    lastTarget = (id && document.getElementById(id)) || event.detail.elt || null;
+    if (!pending) {
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        applyFocus();
+      });
     }
   });
 

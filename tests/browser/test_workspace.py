@@ -58,6 +58,8 @@ def test_alice_adds_edits_and_retracts_an_indicator_without_a_reload(page, alice
     log_in(page, "alice")
     page.goto(judgement.get_absolute_url())
     mark_page(page)
+    # Half-written elsewhere on the page: adding an indicator must not wipe it.
+    page.locator("#revise").get_by_label("Rationale").fill("Thinking about it")
 
     add = page.locator("form.indicator-add")
     add.get_by_label("Direction").select_option("supports")
@@ -75,6 +77,9 @@ def test_alice_adds_edits_and_retracts_an_indicator_without_a_reload(page, alice
     assert_no_navigation(page)
     indicator = Indicator.objects.get()
     assert (indicator.reliability, indicator.credibility) == ("B", 2)
+    expect(page.locator("#revise").get_by_label("Rationale")).to_have_value("Thinking about it")
+    expect(page.locator("#current-estimate")).to_contain_text("1 for")
+    assert page.locator("circle.marker.supports").count() == 1  # the chart has its marker
 
     indicator_row.get_by_role("link", name=re.compile("^Edit")).click()
     summary = page.locator(f"#id_edit-{indicator.pk}-summary")
