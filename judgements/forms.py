@@ -442,7 +442,7 @@ class ListFilterForm(Plain, forms.Form):
     sort = forms.ChoiceField(
         required=False,
         label="Sort",
-        choices=[("end", "Window end, soonest first"), ("-end", "Window end, latest first")],
+        choices=[("", "Window end, soonest first"), ("-end", "Window end, latest first")],
     )
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:

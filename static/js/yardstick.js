@@ -45,6 +45,15 @@
     }
   });
 
+  // Filter forms send only the filters in use, so the pushed URL stays a tidy bookmark.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.closest || !event.detail.elt.closest("[data-drop-empty]")) return;
+    var params = event.detail.parameters;
+    var empty = [];
+    params.forEach(function (value, key) { if (value === "") empty.push(key); });
+    empty.forEach(function (key) { params.delete(key); });
+  });
+
   // A full page that comes back with form errors (no-JS path) starts at the error summary.
   document.addEventListener("DOMContentLoaded", function () {
     var errors = document.querySelector(".form-errors");
