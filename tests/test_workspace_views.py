@@ -681,3 +681,12 @@ def test_a_stale_filter_value_drops_that_filter_only(client, alice, east_asia, j
     client.force_login(alice)
     page = client.get("/judgements/", {"owner": "nobody", "term": "unlikely"}).content.decode()
     assert other.reference in page and judgement.reference not in page
+
+
+def test_the_change_history_shows_probabilities_as_percentages(client, alice, judgement):
+    authoring.revise_estimate(
+        judgement, by=alice, probability=Decimal("0.7"), confidence="moderate", rationale="r"
+    )
+    client.force_login(alice)
+    changes = client.get(url(judgement)).content.decode().split('id="changes"')[1]
+    assert "<del>85%</del> → <ins>70%</ins>" in changes

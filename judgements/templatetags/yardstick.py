@@ -40,6 +40,11 @@ def change_items(changes: dict) -> list[tuple[str, object, object]]:
     """A ChangeRecord's {"field": {"before", "after"}} as rows for a template."""
     rows = []
     for field, values in (changes or {}).items():
-        if isinstance(values, dict):
-            rows.append((field.replace("_", " "), values.get("before"), values.get("after")))
+        if not isinstance(values, dict):
+            continue
+        before, after = values.get("before"), values.get("after")
+        if field == "probability":  # stored as "0.7000"; read as 70%
+            before = percent(before) if before is not None else None
+            after = percent(after) if after is not None else None
+        rows.append((field.replace("_", " "), before, after))
     return rows
