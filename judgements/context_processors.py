@@ -9,4 +9,6 @@ def yardstick(request: HttpRequest) -> dict:
     return {
         "site_scale": scales.get_scale(settings.YARDSTICK_SCALE),
         "user_role": roles.role_of(user) if user is not None else None,
+        # Called by the template only where the nav needs it (a query the first time).
+        "can_create_judgements": lambda: user is not None and roles.can_create_anywhere(user),
     }

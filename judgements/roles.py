@@ -108,6 +108,10 @@ def can_create_in(user, team_id: int) -> bool:
     return not is_read_only(user) and team_id in team_ids(user)
 
 
+def can_create_anywhere(user) -> bool:
+    return any(can_create_in(user, team_id) for team_id in team_ids(user))
+
+
 def can_log_indicator(user, judgement: Judgement) -> bool:
     return not is_read_only(user) and judgement.team_id in team_ids(user)
 

@@ -70,3 +70,11 @@ def test_mute_needs_login(client, watched):
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
     assert Watch.objects.get(judgement=watched).muted is False
+
+
+def test_a_watcher_finds_the_mute_button_on_the_judgement_page(client, judgement, lena):
+    Watch.objects.create(judgement=judgement, user=lena)
+    client.force_login(lena)
+    page = client.get(judgement.get_absolute_url()).content.decode()
+    assert f'action="/judgements/{judgement.reference}/mute/"' in page
+    assert "Mute alerts" in page

@@ -1,0 +1,114 @@
+"""The list and the judgement page run a constant number of queries as data grows.
+
+The same bound holds for 2 and 500 indicators, and for 10 and 1,000 judgements.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from judgements.models import ChangeRecord, Estimate, Indicator, Judgement
+
+LIST_QUERIES = 10
+DETAIL_QUERIES = 14
+HTMX = {"HX-Request": "true"}
+
+
+def bulk_judgements(owner, team, count: int) -> list[Judgement]:
+    """``count`` judgements with two estimates each, made in bulk to keep the test fast."""
+    today = timezone.localdate()
+    judgements = Judgement.objects.bulk_create(
+        Judgement(
+            reference=f"KJ-2099-{n:05d}",
+            statement=f"Bulk judgement {n}",
+            owner=owner,
+            team=team,
+            window_start=today - dt.timedelta(days=n % 300),
+            window_end=today + dt.timedelta(days=400 - n % 300),
+        )
+        for n in range(count)
+    )
+    now = timezone.now()
+    first = Estimate.objects.bulk_create(
+        Estimate(judgement=j, probability=Decimal("0.3"), author=owner, made_at=now)
+        for j in judgements
+    )
+    for judgement, estimate in zip(judgements, first, strict=True):
+        judgement.current_estimate = estimate
+    Judgement.objects.bulk_update(judgements, ["current_estimate"])
+    return judgements
+
+
+def bulk_indicators(judgement, by, count: int) -> None:
+    today = timezone.localdate()
+    Indicator.objects.bulk_create(
+        Indicator(
+            judgement=judgement,
+            observed_on=today - dt.timedelta(days=n % 90),
+            summary=f"Observation {n}",
+            direction=("supports", "undermines", "neutral")[n % 3],
+            logged_by=by,
+        )
+        for n in range(count)
+    )
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(judgement=judgement, action="indicator_logged", actor=by) for _ in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_list_runs_a_constant_number_of_queries(
+    client, alice, east_asia, count, django_assert_max_num_queries
+):
+    judgements = bulk_judgements(alice, east_asia, count)
+    bulk_indicators(judgements[0], alice, 20)
+    client.force_login(alice)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = client.get("/judgements/", {"status": "open", "term": "unlikely"})
+    assert response.status_code == 200
+    assert f"of {count} judgements" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 500])
+def test_the_judgement_page_runs_a_constant_number_of_queries(
+    client, alice, judgement, count, django_assert_max_num_queries
+):
+    bulk_indicators(judgement, alice, count)
+    client.force_login(alice)
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = client.get(f"/judgements/{judgement.reference}/")
+    assert response.status_code == 200
+    assert f'Indicators <span class="muted count">({count})' in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 500])
+def test_adding_an_indicator_runs_a_constant_number_of_queries(
+    client, alice, judgement, count, django_assert_max_num_queries
+):
+    bulk_indicators(judgement, alice, count)
+    client.force_login(alice)
+    data = {
+        "indicator-observed_on": timezone.localdate().isoformat(),
+        "indicator-direction": "supports",
+        "indicator-strength": "weak",
+        "indicator-summary": "One more",
+        "indicator-reliability": "C",
+        "indicator-credibility": "3",
+    }
+    # The row, the judgement's stored balance, its history record, the transaction and a
+    # fresh judgement, then the same page.
+    with django_assert_max_num_queries(DETAIL_QUERIES + 6):
+        response = client.post(f"/judgements/{judgement.reference}/indicators/", data, headers=HTMX)
+    assert "One more" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_leadership_list_is_constant_too(
+    client, maya, alice, east_asia, count, django_assert_max_num_queries
+):
+    bulk_judgements(alice, east_asia, count)
+    client.force_login(maya)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        assert client.get("/judgements/", headers=HTMX).status_code == 200
