@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .dates import start_of_day
-from .models import Indicator, Judgement, Status, status_condition
+from .models import Indicator, Judgement, Outcome, Status, status_condition
 
 PERIODS = {
     "this-year": "This year",
@@ -60,13 +60,21 @@ def within(field: str, span: Period) -> Q:
 
 
 def closed_within(span: Period) -> Q:
-    """Resolved judgements whose close (the day it occurred, else window end) is in the period."""
-    occurred = Q(resolution__occurred_on__isnull=False, resolution__occurred_on__lte=span.end)
-    ended = Q(resolution__occurred_on__isnull=True, resolution__window_end__lte=span.end)
+    """Resolved judgements that closed in the period: on the day it occurred, at window end when
+    it did not, and when it was annulled for annulled ones (their window no longer matters)."""
+    occurred = _day_within("resolution__occurred_on", span)
+    ended = Q(resolution__outcome=Outcome.DID_NOT_OCCUR) & _day_within(
+        "resolution__window_end", span
+    )
+    annulled = Q(resolution__outcome=Outcome.ANNULLED) & within("resolution__resolved_at", span)
+    return occurred | ended | annulled
+
+
+def _day_within(field: str, span: Period) -> Q:
+    condition = Q(**{f"{field}__lte": span.end})
     if span.start is not None:
-        occurred &= Q(resolution__occurred_on__gte=span.start)
-        ended &= Q(resolution__window_end__gte=span.start)
-    return occurred | ended
+        condition &= Q(**{f"{field}__gte": span.start})
+    return condition
 
 
 def counts(judgements: QuerySet[Judgement], *, today: dt.date, span: Period) -> dict[str, int]:

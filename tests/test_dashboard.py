@@ -160,3 +160,27 @@ def test_query_count_is_the_same_for_100_and_5000_judgements(
     small = _dashboard_queries(client, django_assert_max_num_queries, 100)
     large = _dashboard_queries(client, django_assert_max_num_queries, 4900)
     assert small == large
+
+
+def test_accuracy_figures_match_the_scoring_module(client, maya, alice, east_asia, known):
+    from judgements import scorecards
+
+    extra = make(alice, east_asia, start_days_ago=300, p="0.3")
+    authoring.resolve(extra, by=alice, outcome="occurred", occurred_on=TODAY)
+    client.force_login(maya)
+    response = client.get("/dashboard/?period=all")
+    expected = scorecards.scorecard(Judgement.objects.all(), "phia")
+    card = response.context["card"]
+    assert card.resolved == expected.resolved == 2
+    assert card.annulled == expected.annulled == 1
+    assert card.brier == pytest.approx(expected.brier)
+    assert card.brier == pytest.approx(((0.7 - 1) ** 2 + (0.3 - 1) ** 2) / 2)
+    assert f"{expected.brier:.3f}" in response.content.decode()
+
+
+def test_accuracy_counts_only_judgements_that_closed_in_the_period(client, maya, alice, east_asia):
+    old = make(alice, east_asia, start_days_ago=800)
+    authoring.resolve(old, by=alice, outcome="did_not_occur")
+    client.force_login(maya)
+    assert client.get("/dashboard/?period=all").context["card"].resolved == 1
+    assert client.get("/dashboard/?period=this-year").context["card"].resolved == 0
