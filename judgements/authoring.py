@@ -289,6 +289,7 @@ def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
         judgement,
         ChangeAction.INDICATOR_LOGGED,
         by=by,
+        at=indicator.logged_at,
         changes={f"indicator {indicator.pk}": {"before": None, "after": indicator.summary}},
     )
     return indicator

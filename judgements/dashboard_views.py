@@ -77,6 +77,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         **track_record_context(
             judgements.filter(dashboard.closed_within(span)), scale_key=requested_scale(request)
         ),
+        "speaker": "we",
     }
     template = "judgements/dashboard.html"
     if request.htmx and not request.htmx.history_restore_request:

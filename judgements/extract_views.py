@@ -154,6 +154,9 @@ def _create(request: HttpRequest, data: dict, accepted: list) -> Assessment:
                     direction=Direction.SUPPORTS,
                     source=draft.source,
                     source_url=_first_url(draft.source),
+                    # The report's evidence is what the first estimate rests on, not news
+                    # since it: logged with the estimate, it leaves the balance at zero.
+                    logged_at=judgement.current_estimate.made_at,
                 )
     return assessment
 

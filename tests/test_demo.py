@@ -34,6 +34,9 @@ def test_demo_loads_every_role_and_the_sample_assessment():
     assert kj1.placement("phia").label == "highly likely"
     assert kj1.window_end - kj1.window_start == dt.timedelta(days=365)
     assert kj1.window_end == TODAY + dt.timedelta(days=21)
+    # The report's bullets are what the first estimate rests on, not news since it.
+    assert kj1.indicators.count() == 3
+    assert (kj1.indicators_for, kj1.indicators_against) == (0, 0)
 
 
 def test_loading_the_demo_twice_duplicates_nothing():

@@ -162,6 +162,7 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
                 summary=bullet,
                 direction=Direction.SUPPORTS,
                 source=f"{SAMPLE_SOURCE} {citation}".strip(),
+                logged_at=published_at,  # the evidence the first estimate rests on
             )
     return assessment
 
