@@ -407,6 +407,7 @@ def resolve(
         resolution.brier = score.brier
         resolution.brier_time_averaged = score.brier_time_averaged
         resolution.log_loss = score.log_loss
+    Resolution.objects.filter(judgement=judgement, is_current=True).update(is_current=False)
     resolution.save()
     judgement.resolution = resolution
     judgement.next_alert_at = None

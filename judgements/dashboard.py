@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .dates import start_of_day
-from .models import Indicator, Judgement, Outcome, Status, status_condition
+from .models import Indicator, Judgement, Outcome, Resolution, Status, status_condition
 
 PERIODS = {
     "this-year": "This year",
@@ -60,28 +60,25 @@ def within(field: str, span: Period) -> Q:
 
 
 def closed_within(span: Period) -> Q:
-    """Resolved judgements that closed in the period: on the day it occurred, at window end when
-    it did not, and when it was annulled for annulled ones (their window no longer matters)."""
-    occurred = _day_within("resolution__occurred_on", span)
-    ended = Q(resolution__outcome=Outcome.DID_NOT_OCCUR) & _day_within(
-        "resolution__window_end", span
-    )
-    annulled = Q(resolution__outcome=Outcome.ANNULLED) & within("resolution__resolved_at", span)
-    return occurred | ended | annulled
+    """Resolutions of judgements that closed in the period (the day it occurred, else window
+    end: the quarter of close the scorecard groups by). "All time" includes closes still ahead:
+    an annulled judgement whose window has not ended yet."""
+    if span.start is None:
+        return Q()
+    return Q(closed_on__gte=span.start, closed_on__lte=span.end)
 
 
-def _day_within(field: str, span: Period) -> Q:
-    condition = Q(**{f"{field}__lte": span.end})
-    if span.start is not None:
-        condition &= Q(**{f"{field}__gte": span.start})
-    return condition
-
-
-def counts(judgements: QuerySet[Judgement], *, today: dt.date, span: Period) -> dict[str, int]:
+def counts(
+    judgements: QuerySet[Judgement],
+    resolutions: QuerySet[Resolution],
+    *,
+    today: dt.date,
+    span: Period,
+) -> dict[str, int]:
     """Open, expiring, awaiting resolution; resolved and annulled in the period.
 
-    Two aggregate queries: the unresolved ones through the partial index on window end, the
-    resolved ones through the index on resolution time.
+    Two aggregate queries: the unresolved judgements through the partial index on window end,
+    the current resolutions made in the period through the index on resolution time.
     """
 
     def count(status: Status) -> Count:
@@ -90,8 +87,10 @@ def counts(judgements: QuerySet[Judgement], *, today: dt.date, span: Period) -> 
     unresolved = judgements.filter(resolution__isnull=True).aggregate(
         open=count(Status.OPEN), expiring=count(Status.EXPIRING), awaiting=count(Status.AWAITING)
     )
-    resolved = judgements.filter(within("resolution__resolved_at", span)).aggregate(
-        resolved=count(Status.RESOLVED), annulled=count(Status.ANNULLED)
+    scored = [Outcome.OCCURRED, Outcome.DID_NOT_OCCUR]
+    resolved = resolutions.filter(within("resolved_at", span)).aggregate(
+        resolved=Count("pk", filter=Q(outcome__in=scored)),
+        annulled=Count("pk", filter=Q(outcome=Outcome.ANNULLED)),
     )
     return unresolved | resolved
 

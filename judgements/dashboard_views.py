@@ -14,9 +14,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import dashboard, roles
-from .models import Judgement, Status, Team
-from .track_records import requested_scale, track_record_context
+from . import dashboard, roles, scorecards
+from .models import Judgement, Resolution, Status, Team
+from .track_records import requested_scale, scores_context
 
 
 class _Echo:
@@ -29,6 +29,7 @@ class Scope:
     """What one dashboard request looks at: the visible judgements, narrowed by the filters."""
 
     judgements: QuerySet[Judgement]
+    resolutions: QuerySet[Resolution]  # the current ones of the same judgements
     teams: list[Team]
     team: Team | None
     span: dashboard.Period
@@ -52,11 +53,15 @@ def _dashboard_scope(request: HttpRequest) -> Scope:
     teams = list(teams)
     team = next((t for t in teams if t.slug == request.GET.get("team")), None)
     judgements = Judgement.objects.visible_to(request.user)
+    resolutions = Resolution.objects.filter(is_current=True)
     if team is not None:
         judgements = judgements.filter(team=team)
+        resolutions = resolutions.filter(judgement__team=team)
+    elif not roles.sees_everything(request.user):
+        resolutions = resolutions.filter(judgement__team_id__in=roles.team_ids(request.user))
     today = timezone.localdate()
     span = dashboard.period(request.GET.get("period", ""), today=today)
-    return Scope(judgements, teams, team, span, today)
+    return Scope(judgements, resolutions, teams, team, span, today)
 
 
 @require_GET
@@ -69,13 +74,14 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "team": scope.team,
         "span": span,
         "periods": dashboard.PERIODS,
-        "counts": dashboard.counts(judgements, today=today, span=span),
+        "counts": dashboard.counts(judgements, scope.resolutions, today=today, span=span),
         "expiring": dashboard.expiring(judgements, today=today),
         "overdue": dashboard.overdue(judgements, today=today),
         "contested": dashboard.contested(judgements),
         "recent": dashboard.recent_indicators(judgements, span=span),
-        **track_record_context(
-            judgements.filter(dashboard.closed_within(span)), scale_key=requested_scale(request)
+        **scores_context(
+            scorecards.summary(scope.resolutions.filter(dashboard.closed_within(span))),
+            scale_key=requested_scale(request),
         ),
         "speaker": "we",
     }

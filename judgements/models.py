@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,10 +123,14 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
         latest_resolution = Resolution.objects.filter(judgement=OuterRef("pk")).order_by(
             "-resolved_at", "-pk"
         )
-        return self.update(
+        updated = self.update(
             current_estimate=Subquery(latest_estimate.values("pk")[:1]),
             resolution=Subquery(latest_resolution.values("pk")[:1]),
         )
+        Resolution.objects.filter(judgement__in=self).exclude(
+            pk__in=self.filter(resolution__isnull=False).values("resolution")
+        ).update(is_current=False)
+        return updated
 
     def recount_balance(self, batch: int = 2000) -> int:
         """Recompute the stored indicator balance from the indicator rows themselves.
@@ -485,6 +490,14 @@ class Resolution(models.Model):
     resolved_at = models.DateTimeField(default=timezone.now)
     window_start = models.DateField()
     window_end = models.DateField()
+    # The day the judgement closed: the day it occurred, else window end (quarters of close).
+    closed_on = models.GeneratedField(
+        expression=Coalesce("occurred_on", "window_end"),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    # False once a re-resolution supersedes it; the judgement points at the current one.
+    is_current = models.BooleanField(default=True)
     # Scores at resolution time (null when annulled).
     p_initial = models.FloatField(null=True, blank=True)
     p_final = models.FloatField(null=True, blank=True)
@@ -494,7 +507,14 @@ class Resolution(models.Model):
 
     class Meta:
         ordering = ["resolved_at", "pk"]
-        indexes = [models.Index(fields=["resolved_at"], name="resolution_resolved_at_idx")]
+        indexes = [
+            models.Index(fields=["resolved_at"], name="resolution_resolved_at_idx"),
+            models.Index(
+                fields=["closed_on"],
+                name="resolution_current_closed_idx",
+                condition=Q(is_current=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=Outcome.values), name="resolution_outcome_valid"

@@ -164,6 +164,9 @@ class Record:
     team: str = ""
     owner: str = ""
     assessment: str = ""
+    # How many judgements this record stands for: a summary of n judgements with the same
+    # outcome, p_final and quarter of close carries their mean scores (see scorecards.summary).
+    n: int = 1
 
     @property
     def is_scored(self) -> bool:
@@ -319,8 +322,11 @@ def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
     """Group by the term of p_final on a scale; numbers in a gap form their own group."""
     groups: dict[str, list[tuple[float, bool]]] = {}
     placements: dict[str, scales.Placement] = {}
+    placed: dict[float, scales.Placement] = {}  # few distinct numbers, many judgements
     for probability, occurred in pairs:
-        placement = scale.place(probability)
+        placement = placed.get(probability)
+        if placement is None:
+            placement = placed[probability] = scale.place(probability)
         groups.setdefault(placement.label, []).append((probability, occurred))
         placements.setdefault(placement.label, placement)
     result = []
@@ -347,8 +353,11 @@ def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
     return sorted(result, key=lambda group: (group.lo, group.hi))
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+def _weighted_mean(values: Sequence[tuple[float | None, int]]) -> float | None:
+    """Mean of per-record means weighted by how many judgements each record stands for."""
+    present = [(value, n) for value, n in values if value is not None]
+    total = sum(n for _, n in present)
+    return sum(value * n for value, n in present) / total if total else None
 
 
 @dataclass(frozen=True)
@@ -376,18 +385,18 @@ class Scorecard:
         cls, records: Sequence[Record], scale: scales.Scale, bins: Sequence[Bin] = TEN_BINS
     ) -> Scorecard:
         scored = [r for r in records if r.is_scored]
-        pairs = [(float(r.p_final), r.occurred) for r in scored]  # type: ignore[arg-type]
+        pairs: list[tuple[float, bool]] = []
+        for r in scored:
+            pairs.extend([(float(r.p_final), r.occurred)] * r.n)  # type: ignore[arg-type]
         decomposition = murphy(pairs, bins) if pairs else None
-        brier_score = _mean([r.brier for r in scored if r.brier is not None])
+        brier_score = _weighted_mean([(r.brier, r.n) for r in scored])
         return cls(
-            resolved=len(scored),
-            occurred=sum(1 for r in scored if r.occurred),
-            annulled=sum(1 for r in records if r.outcome == "annulled"),
+            resolved=len(pairs),
+            occurred=sum(r.n for r in scored if r.occurred),
+            annulled=sum(r.n for r in records if r.outcome == "annulled"),
             brier=brier_score,
-            brier_time_averaged=_mean(
-                [r.brier_time_averaged for r in scored if r.brier_time_averaged is not None]
-            ),
-            log_loss=_mean([r.log_loss for r in scored if r.log_loss is not None]),
+            brier_time_averaged=_weighted_mean([(r.brier_time_averaged, r.n) for r in scored]),
+            log_loss=_weighted_mean([(r.log_loss, r.n) for r in scored]),
             skill=(
                 skill(brier_score, decomposition.uncertainty)
                 if decomposition and brier_score is not None

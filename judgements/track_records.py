@@ -30,9 +30,19 @@ def requested_scale(request: HttpRequest) -> str:
 def track_record_context(
     judgements: QuerySet[Judgement], *, scale_key: str, by_owner: bool = False
 ) -> dict[str, Any]:
-    """Everything the track record (and the dashboard) shows, from one query."""
+    """Everything the track record shows, from one query."""
+    if by_owner:
+        # Per-owner rows need one record per judgement.
+        return scores_context(scorecards.records(judgements), scale_key=scale_key, by_owner=True)
+    resolutions = scorecards.current_resolutions(judgements)
+    return scores_context(scorecards.summary(resolutions), scale_key=scale_key)
+
+
+def scores_context(
+    records: list[scoring.Record], *, scale_key: str, by_owner: bool = False
+) -> dict[str, Any]:
+    """Scorecard, calibration chart, trend by quarter (and per owner) of some records."""
     scale = scales.get_scale(scale_key)
-    records = scorecards.records(judgements)
     card = scoring.Scorecard.build(records, scale)
     quarters = scoring.scorecards_by(records, "quarter", scale)
     return {

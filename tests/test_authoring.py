@@ -166,5 +166,6 @@ def test_re_resolving_keeps_the_earlier_resolution(judgement, alice, lena):
         judgement, by=lena, outcome=Outcome.OCCURRED, occurred_on=timezone.localdate()
     )
     assert [r.outcome for r in judgement.resolutions.all()] == ["annulled", "occurred"]
+    assert [r.is_current for r in judgement.resolutions.all()] == [False, True]
     assert judgement.status() == Status.RESOLVED
     assert judgement.changes.first().action == ChangeAction.RERESOLVED

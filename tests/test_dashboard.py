@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from judgements import authoring, dashboard
 from judgements.dataset import generate
-from judgements.models import Direction, Judgement
+from judgements.models import Direction, Judgement, Resolution
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -58,7 +58,9 @@ def known(alice, bob, east_asia, cyber):
 
 def test_counts_give_one_judgement_per_status(known):
     span = dashboard.period("all", today=TODAY)
-    figures = dashboard.counts(Judgement.objects.all(), today=TODAY, span=span)
+    figures = dashboard.counts(
+        Judgement.objects.all(), Resolution.objects.all(), today=TODAY, span=span
+    )
     assert figures == {"open": 1, "expiring": 1, "awaiting": 1, "resolved": 1, "annulled": 1}
 
 

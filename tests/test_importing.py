@@ -723,3 +723,4 @@ def test_an_earlier_resolution_is_kept_and_the_current_one_is_from_judgements_cs
     assert judgement.resolution.outcome == "did_not_occur"
     first = judgement.resolutions.get(outcome="occurred")
     assert first.brier == pytest.approx(0.09)  # scored like any resolution: (0.7 − 1)²
+    assert not first.is_current and judgement.resolution.is_current
