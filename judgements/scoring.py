@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -214,7 +215,13 @@ class CalibrationBin:
         return round((self.observed or 0.0) * self.n)
 
 
-Pairs = Sequence[tuple[float, bool]]
+Pairs = Sequence[tuple[float, bool]] | Counter[tuple[float, bool]]
+
+
+def _tally(pairs: Pairs) -> Counter[tuple[float, bool]]:
+    """How many judgements share each (forecast, outcome): the loops below run over the few
+    distinct forecasts, not over every judgement. A Counter passed in is used as it is."""
+    return pairs if isinstance(pairs, Counter) else Counter(pairs)
 
 
 def calibration(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> list[CalibrationBin]:
@@ -222,19 +229,19 @@ def calibration(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> list[Calibratio
 
     Every bin is listed, empty ones with None figures, so charts keep their axis.
     """
-    grouped: list[list[tuple[float, bool]]] = [[] for _ in bins]
-    for probability, occurred in pairs:
-        grouped[bin_index(probability, bins)].append((probability, occurred))
+    counts, hits, sums = [0] * len(bins), [0] * len(bins), [0.0] * len(bins)
+    for (probability, occurred), n in _tally(pairs).items():
+        k = bin_index(probability, bins)
+        counts[k] += n
+        hits[k] += n if occurred else 0
+        sums[k] += probability * n
     result = []
-    for (lo, hi), members in zip(bins, grouped, strict=True):
-        n = len(members)
+    for (lo, hi), n, hit, total in zip(bins, counts, hits, sums, strict=True):
         if n == 0:
             result.append(CalibrationBin(lo, hi, 0, None, None, None, None))
             continue
-        hits = sum(1 for _, occurred in members if occurred)
-        ci_lo, ci_hi = wilson_interval(hits, n)
-        mean = sum(p for p, _ in members) / n
-        result.append(CalibrationBin(lo, hi, n, mean, hits / n, ci_lo, ci_hi))
+        ci_lo, ci_hi = wilson_interval(hit, n)
+        result.append(CalibrationBin(lo, hi, n, total / n, hit / n, ci_lo, ci_hi))
     return result
 
 
@@ -247,24 +254,26 @@ class Murphy:
 
 
 def mean_brier(pairs: Pairs) -> float:
-    return sum(brier(p, o) for p, o in pairs) / len(pairs)
+    tally = _tally(pairs)
+    return sum(brier(p, o) * n for (p, o), n in tally.items()) / sum(tally.values())
 
 
 def murphy(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> Murphy:
     """REL, RES, UNC on the bins, and BS − (REL − RES + UNC), the within-bin remainder."""
-    if not pairs:
+    tally = _tally(pairs)
+    total = sum(tally.values())
+    if not total:
         raise ValueError("nothing to decompose")
-    total = len(pairs)
-    base_rate = sum(1 for _, o in pairs if o) / total
+    base_rate = sum(n for (_, o), n in tally.items() if o) / total
     reliability = resolution = 0.0
-    for group in calibration(pairs, bins):
+    for group in calibration(tally, bins):
         if group.n:
             assert group.mean_forecast is not None and group.observed is not None
             reliability += group.n * (group.mean_forecast - group.observed) ** 2
             resolution += group.n * (group.observed - base_rate) ** 2
     reliability, resolution = reliability / total, resolution / total
     uncertainty = base_rate * (1 - base_rate)
-    remainder = mean_brier(pairs) - (reliability - resolution + uncertainty)
+    remainder = mean_brier(tally) - (reliability - resolution + uncertainty)
     return Murphy(reliability, resolution, uncertainty, remainder)
 
 
@@ -320,21 +329,18 @@ def _band_of(placement: scales.Placement) -> tuple[float, float, str]:
 
 def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
     """Group by the term of p_final on a scale; numbers in a gap form their own group."""
-    groups: dict[str, list[tuple[float, bool]]] = {}
+    groups: dict[str, Counter[tuple[float, bool]]] = {}
     placements: dict[str, scales.Placement] = {}
-    placed: dict[float, scales.Placement] = {}  # few distinct numbers, many judgements
-    for probability, occurred in pairs:
-        placement = placed.get(probability)
-        if placement is None:
-            placement = placed[probability] = scale.place(probability)
-        groups.setdefault(placement.label, []).append((probability, occurred))
+    for (probability, occurred), n in _tally(pairs).items():
+        placement = scale.place(probability)
+        groups.setdefault(placement.label, Counter())[(probability, occurred)] += n
         placements.setdefault(placement.label, placement)
     result = []
     for label, members in groups.items():
         placement = placements[label]
         lo, hi, band_text = _band_of(placement)
-        n = len(members)
-        observed = sum(1 for _, o in members if o) / n
+        n = sum(members.values())
+        observed = sum(k for (_, o), k in members.items() if o) / n
         inside = placement.term.contains(scales.to_percent(observed)) if placement.term else None
         result.append(
             TermGroup(
@@ -342,7 +348,7 @@ def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
                 lo=lo,
                 hi=hi,
                 n=n,
-                mean_forecast=sum(p for p, _ in members) / n,
+                mean_forecast=sum(p * k for (p, _), k in members.items()) / n,
                 observed=observed,
                 brier=mean_brier(members),
                 verdict=verdict(observed, lo, hi, inside=inside),
@@ -385,13 +391,13 @@ class Scorecard:
         cls, records: Sequence[Record], scale: scales.Scale, bins: Sequence[Bin] = TEN_BINS
     ) -> Scorecard:
         scored = [r for r in records if r.is_scored]
-        pairs: list[tuple[float, bool]] = []
+        pairs: Counter[tuple[float, bool]] = Counter()
         for r in scored:
-            pairs.extend([(float(r.p_final), r.occurred)] * r.n)  # type: ignore[arg-type]
+            pairs[(float(r.p_final), r.occurred)] += r.n  # type: ignore[arg-type]
         decomposition = murphy(pairs, bins) if pairs else None
         brier_score = _weighted_mean([(r.brier, r.n) for r in scored])
         return cls(
-            resolved=len(pairs),
+            resolved=sum(pairs.values()),
             occurred=sum(r.n for r in scored if r.occurred),
             annulled=sum(r.n for r in records if r.outcome == "annulled"),
             brier=brier_score,
