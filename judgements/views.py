@@ -45,6 +45,7 @@ from .models import (
 )
 
 PAGE_SIZE = 25
+LOG_PAGE = 50  # indicators and history entries shown before "Show all"
 
 
 # --- access helpers ---------------------------------------------------------------------------
@@ -230,6 +231,9 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     chart; create the empty forms the page offers to this user (bound ones passed in win).
     """
     user, today = request.user, timezone.localdate()
+    # Long logs show their newest LOG_PAGE rows; "Show all" links ask for the rest.
+    show_all = {name: request.GET.get(name) == "all" for name in ("indicators", "history")}
+    changes = list(ChangeRecord.objects.filter(judgement=judgement).select_related("actor"))
     estimates = list(
         Estimate.objects.filter(judgement=judgement)
         .select_related("author")
@@ -256,9 +260,12 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
         "placement": judgement.placement(),
         "estimates": estimates,
         "indicators": indicators,
+        "indicators_shown": indicators if show_all["indicators"] else indicators[:LOG_PAGE],
         "balance": {"for": judgement.indicators_for, "against": judgement.indicators_against},
         "watch": Watch.objects.filter(judgement=judgement, user=user).first(),
-        "changes": ChangeRecord.objects.filter(judgement=judgement).select_related("actor"),
+        "changes": changes if show_all["history"] else changes[:LOG_PAGE],
+        "more_changes": 0 if show_all["history"] else max(len(changes) - LOG_PAGE, 0),
+        "show_all": show_all,
         "resolutions": Resolution.objects.filter(judgement=judgement)
         .select_related("resolved_by")
         .order_by("-resolved_at", "-pk"),

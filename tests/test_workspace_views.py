@@ -690,3 +690,28 @@ def test_the_change_history_shows_probabilities_as_percentages(client, alice, ju
     client.force_login(alice)
     changes = client.get(url(judgement)).content.decode().split('id="changes"')[1]
     assert "<del>85%</del> → <ins>70%</ins>" in changes
+
+
+def test_a_long_indicator_log_shows_the_newest_fifty_and_links_to_all(client, alice, judgement):
+    import datetime as dt
+
+    from judgements.models import Indicator
+
+    Indicator.objects.bulk_create(
+        Indicator(
+            judgement=judgement,
+            observed_on=judgement.window_start + dt.timedelta(days=i),
+            summary=f"Observation number {i}",
+            direction="supports",
+            logged_by=alice,
+        )
+        for i in range(60)
+    )
+    client.force_login(alice)
+    page = client.get(judgement.get_absolute_url()).content.decode()
+    assert page.count('class="indicator supports') == 50
+    assert "Observation number 59</p>" in page and "Observation number 9</p>" not in page
+    assert "Show all 60 indicators" in page
+    everything = client.get(judgement.get_absolute_url() + "?indicators=all").content.decode()
+    assert everything.count('class="indicator supports') == 60
+    assert "Show all 60 indicators" not in everything
