@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 
 from . import documents
 from .extraction import Candidate, IndicatorDraft, draft_indicator
+from .forms import Plain
 from .models import Team
 from .scales import SCALE_CHOICES, get_scale
 
 
-class ReportForm(forms.Form):
+class ReportForm(Plain, forms.Form):
     """Step 1: the report, its team, title and publication date."""
 
     team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
@@ -80,7 +81,7 @@ def _too_big(size: int, limit: int) -> str:
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Plain, forms.Form):
     """Step 2: the assessment the accepted candidates will belong to (carried in the page)."""
 
     team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
@@ -97,7 +98,7 @@ class AssessmentForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(Plain, forms.Form):
     """One proposed judgement, every part editable; ``decision`` accepts or rejects it."""
 
     decision = forms.ChoiceField(
