@@ -224,8 +224,19 @@ def test_unmarked_hedge_only_sentences_are_candidates_when_phrased_as_assessment
 
 
 # --- Negation ---------------------------------------------------------------------------------
-# No verified public quotation with a negated term was found; these are labelled variants of
-# the real sentences above, to pin down the documented rule.
+
+
+def test_a_real_negated_adverb_keeps_the_negation_with_the_terms_number():
+    candidate = judge(real.ATA_2023_NO_DIRECT_CONFLICT.sentence, scale="icd203")
+    assert candidate.negated
+    assert (candidate.term, candidate.probability) == ("likely", Decimal("0.675"))
+    assert candidate.statement.startswith(
+        "Russia does not want a direct military conflict with U.S. and NATO forces"
+    )
+
+
+# The variants below are labelled adaptations of the real sentences above, to pin down each
+# branch of the documented rule.
 
 
 def test_negated_adverb_keeps_the_negation_in_the_statement_with_the_terms_number():

@@ -149,4 +149,11 @@ ATA_2024_NEXT_YEAR = Quote(
     "ODNI, Annual Threat Assessment of the U.S. Intelligence Community, 5 February 2024, Foreword",
 )
 
+ATA_2023_NO_DIRECT_CONFLICT = Quote(
+    "Russia probably does not want a direct military conflict with U.S. and NATO forces, but "
+    "there is potential for that to occur.",
+    "ODNI, Annual Threat Assessment of the U.S. Intelligence Community, 8 March 2023 "
+    "(as quoted in press reports of its release)",
+)
+
 ALL = [value for name, value in dict(globals()).items() if isinstance(value, Quote)]
