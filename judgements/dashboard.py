@@ -75,10 +75,11 @@ def counts(
     today: dt.date,
     span: Period,
 ) -> dict[str, int]:
-    """Open, expiring, awaiting resolution; resolved and annulled in the period.
+    """Open, expiring, awaiting resolution; resolved and annulled that closed in the period.
 
     Two aggregate queries: the unresolved judgements through the partial index on window end,
-    the current resolutions made in the period through the index on resolution time.
+    the current resolutions through the partial index on day of close. "Resolved" is the same
+    set the accuracy figures are computed over.
     """
 
     def count(status: Status) -> Count:
@@ -88,7 +89,7 @@ def counts(
         open=count(Status.OPEN), expiring=count(Status.EXPIRING), awaiting=count(Status.AWAITING)
     )
     scored = [Outcome.OCCURRED, Outcome.DID_NOT_OCCUR]
-    resolved = resolutions.filter(within("resolved_at", span)).aggregate(
+    resolved = resolutions.filter(closed_within(span)).aggregate(
         resolved=Count("pk", filter=Q(outcome__in=scored)),
         annulled=Count("pk", filter=Q(outcome=Outcome.ANNULLED)),
     )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -40,6 +41,13 @@ class Scope:
         """The filters as a query string, for links that keep them."""
         params = {"period": self.span.key, **({"team": self.team.slug} if self.team else {})}
         return urlencode(params)
+
+    def list_url(self, status: str, *, closed: bool = False) -> str:
+        """The judgement list behind a figure: this status, this team, closed in the period."""
+        params = {"status": status, **({"team": self.team.slug} if self.team else {})}
+        if closed and self.span.start is not None:
+            params |= {"closed_from": self.span.start, "closed_to": self.span.end}
+        return f"{reverse('judgement-list')}?{urlencode(params)}"
 
 
 def _dashboard_scope(request: HttpRequest) -> Scope:
@@ -84,6 +92,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             scale_key=requested_scale(request),
         ),
         "speaker": "we",
+        "figure_url": scope.list_url("resolved", closed=True),
+        "annulled_url": scope.list_url("annulled", closed=True),
+        "status_urls": {
+            status: scope.list_url(status) for status in ("open", "expiring", "awaiting")
+        },
     }
     template = "judgements/dashboard.html"
     if request.htmx and not request.htmx.history_restore_request:

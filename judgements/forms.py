@@ -444,6 +444,14 @@ class ListFilterForm(Plain, forms.Form):
         label="Sort",
         choices=[("", "Window end, soonest first"), ("-end", "Window end, latest first")],
     )
+    # Filters the dashboard and track records link to ("the judgements behind a figure"):
+    # resolved judgements by day of close, and by their final estimate's bin or term.
+    closed_from = forms.DateField(required=False, label="Closed from")
+    closed_to = forms.DateField(required=False, label="Closed until")
+    final_bin = forms.IntegerField(required=False, min_value=0, max_value=9, label="Final bin")
+    final_term = forms.CharField(required=False, label="Final term")
+    scale = forms.ChoiceField(required=False, choices=[("", ""), *scales.SCALE_CHOICES])
+    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale")
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -476,17 +484,47 @@ class ListFilterForm(Plain, forms.Form):
                 judgements = judgements.filter(**{name: data[name]})
         if data.get("term"):
             judgements = judgements.filter(term_filter(site_scale().term(data["term"])))
+        judgements = judgements.filter(self.figure_condition(data))
         return judgements.order_by(*SORTS.get(data.get("sort") or "end", SORTS["end"]))
 
+    def figure_condition(self, data: dict[str, Any]) -> Q:
+        """The resolved judgements behind a dashboard figure: closed in a date range, with a
+        final estimate in a calibration bin or in a term's band. Unknown terms are ignored."""
+        condition = Q()
+        if data.get("closed_from"):
+            condition &= Q(resolution__closed_on__gte=data["closed_from"])
+        if data.get("closed_to"):
+            condition &= Q(resolution__closed_on__lte=data["closed_to"])
+        if data.get("final_bin") is not None:
+            lo, hi = data["final_bin"] / 10, (data["final_bin"] + 1) / 10
+            upper = "lte" if data["final_bin"] == 9 else "lt"  # the last bin is closed
+            condition &= Q(resolution__p_final__gte=lo, **{f"resolution__p_final__{upper}": hi})
+        scale = scales.get_scale(data.get("scale") or settings.YARDSTICK_SCALE)
+        term = scale.find_term(data.get("final_term") or "")
+        if term is not None:
+            condition &= term_filter(term, field="resolution__p_final")
+        return condition
 
-def term_filter(term: scales.Term) -> Q:
-    """Judgements whose current estimate lies in the term's band (bounds as the scale says)."""
+    def figure_description(self) -> str:
+        """Words for the figure filters in use, shown above the results."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        parts = []
+        if data.get("closed_from") or data.get("closed_to"):
+            start = data.get("closed_from") or "the start"
+            parts.append(f"closed {start} to {data.get('closed_to') or 'today'}")
+        if data.get("final_bin") is not None:
+            k = data["final_bin"]
+            parts.append(f"final estimate {k * 10}–{'100' if k == 9 else f'<{k * 10 + 10}'}%")
+        scale = scales.get_scale(data.get("scale") or settings.YARDSTICK_SCALE)
+        term = scale.find_term(data.get("final_term") or "")
+        if term is not None:
+            parts.append(f"final estimate {term.label} ({term.band_text}, {scale.name})")
+        return "; ".join(parts)
+
+
+def term_filter(term: scales.Term, *, field: str = "current_estimate__probability") -> Q:
+    """Judgements whose estimate lies in the term's band (bounds as the scale says)."""
     lo, hi = term.lo / 100, term.hi / 100
     lower = "gte" if term.lo_closed else "gt"
     upper = "lte" if term.hi_closed else "lt"
-    return Q(
-        **{
-            f"current_estimate__probability__{lower}": lo,
-            f"current_estimate__probability__{upper}": hi,
-        }
-    )
+    return Q(**{f"{field}__{lower}": lo, f"{field}__{upper}": hi})

@@ -7,6 +7,7 @@ template with nothing else; the dashboard reuses the builder and the two partial
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import roles, scales, scorecards, scoring
@@ -56,6 +58,15 @@ def scores_context(
     }
 
 
+def figure_links(base: dict[str, str]) -> dict[str, str]:
+    """Links from the figures to the judgement list behind them (resolved and annulled)."""
+    url = reverse("judgement-list")
+    return {
+        "figure_url": f"{url}?{urlencode({'status': 'resolved', **base})}",
+        "annulled_url": f"{url}?{urlencode({'status': 'annulled', **base})}",
+    }
+
+
 def _person_for_viewer(request: HttpRequest, username: str) -> Any:
     person = get_object_or_404(get_user_model(), username=username)
     if not roles.can_view_track_record(request.user, person):
@@ -78,6 +89,7 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
         # A lead sees a member's judgements in the teams they can see, nothing beyond.
         judgements = judgements.visible_to(request.user)
     context = track_record_context(judgements, scale_key=requested_scale(request))
+    context.update(figure_links({"owner": person.get_username()}))
     context.update(
         subject=person.get_full_name() or person.get_username(),
         speaker="you" if person.pk == request.user.pk else "they",
@@ -96,5 +108,6 @@ def team_track_record(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not (roles.sees_everything(user) or team.pk in roles.led_team_ids(user)):
         context["owners"] = [row for row in context["owners"] if row[0] == user.get_username()]
+    context.update(figure_links({"team": team.slug}))
     context.update(subject=f"{team.name} team", speaker="the team", team=team)
     return render(request, "judgements/track_record.html", context)

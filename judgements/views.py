@@ -123,11 +123,16 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
         judgement.days_left_now = judgement.days_left(today)
     query = request.GET.copy()
     query.pop("page", None)
+    figure_filters = [
+        (name, request.GET[name]) for name in form.FIGURE_FILTERS if request.GET.get(name)
+    ]
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
         "can_create": roles.can_create_anywhere(request.user),
+        "figure_filters": figure_filters,
+        "figure_description": form.figure_description() if figure_filters else "",
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:

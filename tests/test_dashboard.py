@@ -186,3 +186,19 @@ def test_accuracy_counts_only_judgements_that_closed_in_the_period(client, maya,
     client.force_login(maya)
     assert client.get("/dashboard/?period=all").context["card"].resolved == 1
     assert client.get("/dashboard/?period=this-year").context["card"].resolved == 0
+
+
+def test_each_accuracy_figure_links_to_exactly_the_judgements_behind_it(
+    client, maya, alice, east_asia, known
+):
+    import re
+
+    client.force_login(maya)
+    page = client.get("/dashboard/?period=this-year").content.decode()
+    links = dict(re.findall(r'<a href="(/judgements/\?status=resolved[^"]*)">(\d+)</a>', page))
+    assert links, "the resolved figures link to the judgement list"
+    for url, shown in links.items():
+        listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
+        assert listed == int(shown), url
+    assert any("final_bin=7" in url for url in links)  # the 0.7 judgement's calibration bin
+    assert any("final_term=likely" in url for url in links)

@@ -194,3 +194,14 @@ def test_the_page_draws_the_trend_chart_with_its_reference_line(client, alice, h
     client.force_login(alice)
     html = client.get(url("alice")).content.decode()
     assert 'class="trend-chart"' in html and 'class="baseline"' in html
+
+
+def test_the_resolved_count_links_to_exactly_those_judgements(client, alice, history):
+    import re
+
+    client.force_login(alice)
+    page = client.get(url("alice")).content.decode()
+    shown = re.search(r'<a href="(/judgements/\?status=resolved&amp;owner=alice)">(\d+)</a>', page)
+    assert shown is not None
+    listed = client.get(shown.group(1).replace("&amp;", "&")).context["page"].paginator.count
+    assert listed == int(shown.group(2)) > 0
