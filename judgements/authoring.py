@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import alerts, scoring
+from .dates import MAX_YEAR, MIN_YEAR
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -68,6 +69,18 @@ def _snapshot(judgement: Judgement) -> dict[str, Any]:
     }
 
 
+def _check_years(*days: dt.date | None) -> None:
+    for day in days:
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValidationError(f"Give dates between {MIN_YEAR} and {MAX_YEAR}.")
+
+
+def _check_window(start: dt.date, end: dt.date) -> None:
+    _check_years(start, end)
+    if end <= start:
+        raise ValidationError({"window_end": "The window must end after it starts."})
+
+
 def create_judgement(
     *,
     by,
@@ -93,9 +106,9 @@ def create_judgement(
     """
     now = now or timezone.now()
     window_start = window_start or timezone.localdate(now)
+    _check_years(window_start, window_end)
     window_end = window_end or Judgement.default_window_end(window_start)
-    if window_end <= window_start:
-        raise ValidationError({"window_end": "The window must end after it starts."})
+    _check_window(window_start, window_end)
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -150,8 +163,7 @@ def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
     window_before = (judgement.window_start, judgement.window_end)
     for name, value in fields.items():
         setattr(judgement, name, value)
-    if judgement.window_end <= judgement.window_start:
-        raise ValidationError({"window_end": "The window must end after it starts."})
+    _check_window(judgement.window_start, judgement.window_end)
     changes = diff(before, _snapshot(judgement))
     if not changes:
         return judgement

@@ -19,6 +19,15 @@ from . import dashboard, roles, scorecards
 from .models import Judgement, Resolution, Status, Team
 from .track_records import requested_scale, scores_context
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula (=HYPERLINK(…)) is quoted with a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 class _Echo:
     def write(self, value: str) -> str:
@@ -156,7 +165,8 @@ def dashboard_export(request: HttpRequest) -> StreamingHttpResponse:
 
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8"
+        (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows()),
+        content_type="text/csv; charset=utf-8",
     )
     name = f"yardstick-dashboard-{scope.team.slug if scope.team else 'all'}-{today}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -23,3 +23,17 @@ def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
 
 def quarter_label(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+# The calendar Yardstick accepts anywhere (forms, imports, the database): wide enough for any
+# real window, narrow enough that window arithmetic (a year ahead, a day past the end) is safe.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+MIN_DATE = dt.date(MIN_YEAR, 1, 1)
+MAX_DATE = dt.date(MAX_YEAR, 12, 31)
+
+
+def check_year(day: dt.date) -> None:
+    """Raise ValueError for a date outside the years Yardstick accepts."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the years {MIN_YEAR} to {MAX_YEAR}")

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import roles, scales
+from .dates import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR
 from .models import (
     Assessment,
     Confidence,
@@ -45,6 +46,28 @@ def site_scale() -> scales.Scale:
 
 def person(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+class BoundedDateField(forms.DateField):
+    """A date in the years Yardstick accepts (see dates.MIN_YEAR / MAX_YEAR)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DATE_INPUT)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                f"Give a date between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range"
+            )
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {
+            **super().widget_attrs(widget),
+            "min": MIN_DATE.isoformat(),
+            "max": MAX_DATE.isoformat(),
+        }
 
 
 class Plain:
@@ -196,9 +219,9 @@ class JudgementForm(EstimateEntryForm):
         widget=forms.SelectMultiple(attrs={"size": 4}),
         help_text="They also get this judgement's alerts. Ctrl-click (⌘-click) to pick several.",
     )
-    window_start = forms.DateField(widget=DATE_INPUT)
-    window_end = forms.DateField(
-        required=False, widget=DATE_INPUT, help_text="Leave empty for 12 months after the start."
+    window_start = BoundedDateField()
+    window_end = BoundedDateField(
+        required=False, help_text="Leave empty for 12 months after the start."
     )
     rationale = forms.CharField(
         required=False,
@@ -262,8 +285,8 @@ class JudgementEditForm(Plain, forms.Form):
     )
     owner = PersonChoiceField(queryset=User.objects.none())
     watchers = JudgementForm.base_fields["watchers"]
-    window_start = forms.DateField(widget=DATE_INPUT)
-    window_end = forms.DateField(widget=DATE_INPUT)
+    window_start = BoundedDateField()
+    window_end = BoundedDateField()
 
     def __init__(self, *args: Any, judgement: Judgement, user, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -302,6 +325,9 @@ class JudgementEditForm(Plain, forms.Form):
 
 
 class IndicatorForm(Plain, forms.ModelForm):
+    observed_on = BoundedDateField(
+        label="Observed on", help_text="When it happened, not when you typed it."
+    )
     source_url = SourceURLField(required=False, label="Source URL", max_length=500)
 
     class Meta:
@@ -402,9 +428,8 @@ class ReviseEstimateForm(EstimateEntryForm):
 
 class ResolveForm(Plain, forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
-    occurred_on = forms.DateField(
+    occurred_on = BoundedDateField(
         required=False,
-        widget=DATE_INPUT,
         label="Occurred on",
         help_text="Required when it occurred; must lie inside the window.",
     )
@@ -446,8 +471,8 @@ class ListFilterForm(Plain, forms.Form):
     )
     # Filters the dashboard and track records link to ("the judgements behind a figure"):
     # resolved judgements by day of close, and by their final estimate's bin or term.
-    closed_from = forms.DateField(required=False, label="Closed from")
-    closed_to = forms.DateField(required=False, label="Closed until")
+    closed_from = BoundedDateField(required=False, label="Closed from")
+    closed_to = BoundedDateField(required=False, label="Closed until")
     final_bin = forms.IntegerField(required=False, min_value=0, max_value=9, label="Final bin")
     final_term = forms.CharField(required=False, label="Final term")
     scale = forms.ChoiceField(required=False, choices=[("", ""), *scales.SCALE_CHOICES])

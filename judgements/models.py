@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import scales
-from .dates import add_months
+from .dates import MAX_DATE, MIN_DATE, add_months
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -227,6 +227,11 @@ class Judgement(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(reference=""), name="judgement_reference_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(window_start__gte=MIN_DATE, window_end__lte=MAX_DATE),
+                name="judgement_window_in_supported_years",
+                violation_error_message="The window must lie between 1900 and 2200.",
             ),
         ]
         indexes = [

@@ -206,7 +206,7 @@ def estimate_placement(request: HttpRequest) -> HttpResponse:
         percent: Decimal | None = Decimal(request.GET.get("percent", "").strip())
     except InvalidOperation:
         percent = None
-    if percent is not None and not (0 <= percent <= 100):
+    if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):
         return render(
             request, "judgements/_placement.html", {"text": "Give a number from 0 to 100."}
         )

@@ -202,3 +202,22 @@ def test_each_accuracy_figure_links_to_exactly_the_judgements_behind_it(
         assert listed == int(shown), url
     assert any("final_bin=7" in url for url in links)  # the 0.7 judgement's calibration bin
     assert any("final_term=likely" in url for url in links)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(
+    client, maya, alice, east_asia
+):
+    start = TODAY - dt.timedelta(days=355)
+    authoring.create_judgement(
+        by=alice,
+        statement='=HYPERLINK("http://evil.example","click")',
+        team=east_asia,
+        owner=alice,
+        probability=Decimal("0.5"),
+        window_start=start,
+        window_end=start + dt.timedelta(days=365),
+    )
+    client.force_login(maya)
+    body = b"".join(client.get("/dashboard/export.csv").streaming_content).decode()
+    row = next(csv.DictReader(io.StringIO(body)))
+    assert row["statement"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
