@@ -181,20 +181,31 @@ def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
 
 @transaction.atomic
 def set_watchers(judgement: Judgement, *, by, users: Iterable) -> None:
+    """Replace the watchers; the history keeps both lists of names."""
     wanted = {user.pk: user for user in users if user.pk != judgement.owner_id}
-    current = set(Watch.objects.filter(judgement=judgement).values_list("user_id", flat=True))
-    if set(wanted) == current:
+    current = dict(
+        Watch.objects.filter(judgement=judgement).values_list("user_id", "user__username")
+    )
+    if set(wanted) == set(current):
         return
     Watch.objects.filter(judgement=judgement).exclude(user_id__in=wanted).delete()
     Watch.objects.bulk_create(
         [Watch(judgement=judgement, user=u) for pk, u in wanted.items() if pk not in current]
     )
-    names = sorted(u.get_username() for u in wanted.values())
+
+    def names(usernames: Iterable[str]) -> str:
+        return ", ".join(sorted(usernames)) or "nobody"
+
     _record(
         judgement,
         ChangeAction.WATCHERS_CHANGED,
         by=by,
-        changes={"watchers": {"before": len(current), "after": names}},
+        changes={
+            "watchers": {
+                "before": names(current.values()),
+                "after": names(u.get_username() for u in wanted.values()),
+            }
+        },
     )
 
 

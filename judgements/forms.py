@@ -237,9 +237,7 @@ class JudgementForm(EstimateEntryForm):
         self.fields["assessment"].queryset = Assessment.objects.filter(team_id__in=teams)
         people = team_people(teams)
         self.fields["owner"].queryset = people
-        self.fields["watchers"].queryset = User.objects.filter(is_active=True).order_by(
-            "first_name", "username"
-        )
+        self.fields["watchers"].queryset = watcher_candidates(teams)
         self.fields["owner"].help_text = "Analysts own what they create; a team lead can pick."
         self.initial.setdefault("window_start", timezone.localdate())
         self.initial.setdefault("owner", user.pk)
@@ -255,6 +253,13 @@ class JudgementForm(EstimateEntryForm):
                 self.add_error("owner", "Only a team lead can make someone else the owner.")
             elif owner.pk not in team_people([team.pk]).values_list("pk", flat=True):
                 self.add_error("owner", f"{person(owner)} is not in {team}.")
+        if team:
+            allowed = set(watcher_candidates([team.pk]).values_list("pk", flat=True))
+            outsiders = [person(w) for w in data.get("watchers", []) if w.pk not in allowed]
+            if outsiders:
+                self.add_error(
+                    "watchers", f"{', '.join(outsiders)} cannot see {team}'s judgements."
+                )
         if team and assessment and assessment.team_id != team.pk:
             self.add_error(
                 "assessment", f"That assessment belongs to {assessment.team}, not {team}."
@@ -262,6 +267,18 @@ class JudgementForm(EstimateEntryForm):
         if start and end and end <= start:
             self.add_error("window_end", "The window must end after it starts.")
         return data
+
+
+def watcher_candidates(team_ids) -> QuerySet:
+    """Who may watch a team's judgements: its members and leads, and leadership (who see all)."""
+    sees_all = Q(groups__name__in=[roles.GROUP_NAMES[roles.Role.LEADERSHIP]]) | Q(is_superuser=True)
+    return (
+        User.objects.filter(
+            Q(teams__in=team_ids) | Q(led_teams__in=team_ids) | sees_all, is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "username")
+    )
 
 
 def team_people(team_ids) -> QuerySet:
@@ -305,9 +322,7 @@ class JudgementEditForm(Plain, forms.Form):
         self.judgement = judgement
         self.fields["assessment"].queryset = Assessment.objects.filter(team_id=judgement.team_id)
         self.fields["owner"].queryset = team_people([judgement.team_id])
-        self.fields["watchers"].queryset = User.objects.filter(is_active=True).order_by(
-            "first_name", "username"
-        )
+        self.fields["watchers"].queryset = watcher_candidates([judgement.team_id])
         if not roles.can_reassign(user, judgement):
             self.fields["owner"].disabled = True
             self.fields["owner"].help_text = "Only a team lead can reassign a judgement."

@@ -169,3 +169,11 @@ def test_re_resolving_keeps_the_earlier_resolution(judgement, alice, lena):
     assert [r.is_current for r in judgement.resolutions.all()] == [False, True]
     assert judgement.status() == Status.RESOLVED
     assert judgement.changes.first().action == ChangeAction.RERESOLVED
+
+
+def test_watcher_changes_record_both_lists_of_names(judgement, alice, lena, maya):
+    authoring.set_watchers(judgement, by=alice, users=[lena])
+    authoring.set_watchers(judgement, by=alice, users=[lena, maya])
+    change = judgement.changes.first()
+    assert change.action == ChangeAction.WATCHERS_CHANGED
+    assert change.changes["watchers"] == {"before": "lena", "after": "lena, maya"}

@@ -715,3 +715,13 @@ def test_a_long_indicator_log_shows_the_newest_fifty_and_links_to_all(client, al
     everything = client.get(judgement.get_absolute_url() + "?indicators=all").content.decode()
     assert everything.count('class="indicator supports') == 60
     assert "Show all 60 indicators" not in everything
+
+
+def test_someone_outside_the_team_cannot_be_made_a_watcher(client, alice, bob, maya, east_asia):
+    client.force_login(alice)
+    response = client.post("/judgements/new/", new_post(east_asia, watchers=[bob.pk]))
+    assert response.status_code == 200
+    assert not Judgement.objects.exists()
+    assert "not one of the available choices" in response.content.decode()
+    client.post("/judgements/new/", new_post(east_asia, watchers=[maya.pk]))
+    assert list(Judgement.objects.get().watchers.all()) == [maya]
