@@ -719,9 +719,11 @@ def test_a_long_indicator_log_shows_the_newest_fifty_and_links_to_all(client, al
 
 def test_someone_outside_the_team_cannot_be_made_a_watcher(client, alice, bob, maya, east_asia):
     client.force_login(alice)
-    response = client.post("/judgements/new/", new_post(east_asia, watchers=[bob.pk]))
+    response = client.post(
+        "/judgements/new/", new_post(east_asia, owner=alice.pk, watchers=[bob.pk])
+    )
     assert response.status_code == 200
     assert not Judgement.objects.exists()
     assert "not one of the available choices" in response.content.decode()
-    client.post("/judgements/new/", new_post(east_asia, watchers=[maya.pk]))
+    client.post("/judgements/new/", new_post(east_asia, owner=alice.pk, watchers=[maya.pk]))
     assert list(Judgement.objects.get().watchers.all()) == [maya]
