@@ -7,7 +7,6 @@ and after. Nothing is overwritten: estimates, indicators and resolutions are new
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from . import alerts, scoring
@@ -33,17 +33,18 @@ from .models import (
     diff,
 )
 
-REFERENCE_RE = re.compile(r"^KJ-(\d{4})-(\d{4,})$")
-
 
 def next_reference(year: int) -> str:
-    """The next free KJ-YYYY-NNNN for a year."""
+    """The next free KJ-YYYY-NNNN for a year (the longest, then highest, number is the last)."""
     prefix = f"KJ-{year}-"
-    taken = Judgement.objects.filter(reference__startswith=prefix).values_list(
-        "reference", flat=True
+    last = (
+        Judgement.objects.filter(reference__regex=rf"^KJ-{year}-[0-9]{{4,}}$")
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
+        .first()
     )
-    numbers = [int(m.group(2)) for ref in taken if (m := REFERENCE_RE.match(ref))]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    number = int(last.removeprefix(prefix)) if last else 0
+    return f"{prefix}{number + 1:04d}"
 
 
 def _record(judgement: Judgement, action: str, *, by, changes=None, note="", at=None) -> None:
@@ -81,6 +82,23 @@ def _check_window(start: dt.date, end: dt.date) -> None:
         raise ValidationError({"window_end": "The window must end after it starts."})
 
 
+def _create_with_free_reference(*, reference: str | None, **fields: Any) -> Judgement:
+    """Insert under ``reference``, or under the next free KJ reference of the window's year.
+
+    Two requests may pick the same next reference: the unique constraint refuses the second,
+    which takes the one after (inside a savepoint, so the caller's transaction survives).
+    """
+    for attempt in range(5):
+        chosen = reference or next_reference(fields["window_start"].year)
+        try:
+            with transaction.atomic():
+                return Judgement.objects.create(reference=chosen, **fields)
+        except IntegrityError:
+            if reference is not None or attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
 def create_judgement(
     *,
     by,
@@ -100,35 +118,28 @@ def create_judgement(
 ) -> Judgement:
     """Create a judgement with its first estimate.
 
-    Steps: default the window (today + 12 months); pick the next free reference (retrying if
-    another request took it first); save the judgement, its first estimate and watchers; arm
-    the expiry alerts; record the creation.
+    Steps, in one transaction: default the window (today + 12 months); save the judgement
+    under the next free reference (retrying if another request took it first); its first
+    estimate and watchers; arm the expiry alerts; record the creation.
     """
     now = now or timezone.now()
     window_start = window_start or timezone.localdate(now)
     _check_years(window_start, window_end)
     window_end = window_end or Judgement.default_window_end(window_start)
     _check_window(window_start, window_end)
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                judgement = Judgement.objects.create(
-                    reference=reference or next_reference(window_start.year),
-                    statement=statement,
-                    resolution_criteria=resolution_criteria,
-                    owner=owner,
-                    team=team,
-                    assessment=assessment,
-                    window_start=window_start,
-                    window_end=window_end,
-                    created_by=by,
-                    created_at=now,
-                )
-                break
-        except IntegrityError:
-            if reference is not None or attempt == 4:
-                raise
     with transaction.atomic():
+        judgement = _create_with_free_reference(
+            reference=reference,
+            statement=statement,
+            resolution_criteria=resolution_criteria,
+            owner=owner,
+            team=team,
+            assessment=assessment,
+            window_start=window_start,
+            window_end=window_end,
+            created_by=by,
+            created_at=now,
+        )
         estimate = Estimate.objects.create(
             judgement=judgement,
             probability=Decimal(str(probability)),
@@ -403,6 +414,13 @@ def resolve(
     if outcome == Outcome.DID_NOT_OCCUR and timezone.localdate(now) <= judgement.window_end:
         raise ValidationError(
             {"outcome": "It can only be resolved as not occurred once the window has ended."}
+        )
+    # Lock the judgement: of two people resolving at once, the second sees the first's
+    # resolution and is told so, instead of silently replacing it.
+    locked = Judgement.objects.select_for_update().only("resolution").get(pk=judgement.pk)
+    if locked.resolution_id != judgement.resolution_id:
+        raise ValidationError(
+            "Someone else resolved this judgement a moment ago; reload the page to see it."
         )
     previous = judgement.resolution
     resolution = Resolution(

@@ -832,7 +832,11 @@ def _create_resolutions(
             for r in sorted(j.earlier, key=lambda r: r["resolved_at"]):
                 fields = {k: v for k, v in r.items() if k not in ("line", "resolved_by")}
                 yield _resolution(
-                    created[j.reference], history, resolved_by=users[r["resolved_by"]], **fields
+                    created[j.reference],
+                    history,
+                    resolved_by=users[r["resolved_by"]],
+                    is_current=False,  # superseded by the one in judgements.csv
+                    **fields,
                 )
             yield _resolution(
                 created[j.reference],

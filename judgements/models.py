@@ -524,6 +524,12 @@ class Resolution(models.Model):
             models.CheckConstraint(
                 condition=Q(outcome__in=Outcome.values), name="resolution_outcome_valid"
             ),
+            # The judgement's ``resolution`` pointer and ``is_current`` name the same row.
+            models.UniqueConstraint(
+                fields=["judgement"],
+                condition=Q(is_current=True),
+                name="resolution_one_current_per_judgement",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(outcome=Outcome.OCCURRED, occurred_on__isnull=False)

@@ -177,3 +177,39 @@ def test_watcher_changes_record_both_lists_of_names(judgement, alice, lena, maya
     change = judgement.changes.first()
     assert change.action == ChangeAction.WATCHERS_CHANGED
     assert change.changes["watchers"] == {"before": "lena", "after": "lena, maya"}
+
+
+def test_references_pass_9999_in_order(alice, east_asia, judgement):
+    from judgements.authoring import next_reference
+
+    year = judgement.window_start.year
+    Judgement.objects.filter(pk=judgement.pk).update(reference=f"KJ-{year}-9999")
+    assert next_reference(year) == f"KJ-{year}-10000"
+    Judgement.objects.filter(pk=judgement.pk).update(reference=f"KJ-{year}-10000")
+    assert next_reference(year) == f"KJ-{year}-10001"
+
+
+def test_a_resolution_made_from_a_stale_page_is_refused(judgement, alice, lena):
+    stale = Judgement.objects.get(pk=judgement.pk)
+    authoring.resolve(judgement, by=lena, outcome=Outcome.ANNULLED, note="Question broke")
+    with pytest.raises(ValidationError, match="Someone else resolved"):
+        authoring.resolve(
+            stale, by=alice, outcome=Outcome.OCCURRED, occurred_on=timezone.localdate()
+        )
+    assert judgement.resolutions.count() == 1
+
+
+def test_the_database_keeps_one_current_resolution_per_judgement(judgement, alice):
+    from django.db import IntegrityError, transaction
+
+    from judgements.models import Resolution
+
+    authoring.resolve(judgement, by=alice, outcome=Outcome.ANNULLED, note="broke")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.create(
+            judgement=judgement,
+            outcome=Outcome.ANNULLED,
+            resolved_by=alice,
+            window_start=judgement.window_start,
+            window_end=judgement.window_end,
+        )
