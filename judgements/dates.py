@@ -21,10 +21,6 @@ def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
 
 
-def quarter_label(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
 # The calendar Yardstick accepts anywhere (forms, imports, the database): wide enough for any
 # real window, narrow enough that window arithmetic (a year ahead, a day past the end) is safe.
 MIN_YEAR = 1900

@@ -135,12 +135,6 @@ class Scale:
         except KeyError:
             return None
 
-    @property
-    def phrases(self) -> list[tuple[str, Term]]:
-        """Every name of every term, longest first (for matching inside text)."""
-        pairs = [(name, term) for term in self.terms for name in term.names]
-        return sorted(pairs, key=lambda pair: -len(pair[0]))
-
 
 def _is_below(term: Term, percent: Decimal) -> bool:
     return term.hi < percent or (term.hi == percent and not term.hi_closed)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from judgements.dates import add_months, quarter_label
+from judgements.dates import add_months
 from judgements.models import Judgement
 
 
@@ -15,7 +15,3 @@ def test_leap_day_window_ends_on_28_february():
 def test_add_months_clamps_to_month_end_and_goes_backwards():
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 12, 17), -12) == dt.date(2025, 12, 17)
-
-
-def test_quarter_label():
-    assert quarter_label(dt.date(2026, 11, 26)) == "2026-Q4"

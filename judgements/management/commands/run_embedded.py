@@ -7,7 +7,6 @@ Without REDIS_URL the broker is Kombu's filesystem transport under var/broker, s
 but this process tree is needed. Ctrl-C stops both.
 """
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,10 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from judgements import alerts
+
+
+def _exit_quietly(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -45,7 +48,7 @@ class Command(BaseCommand):
         ]
         web = [python, "manage.py", "runserver", addr, "--noreload"]
         mail_dir = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
-        broker = "Redis" if settings.REDIS_URL else "filesystem broker (var/broker)"
+        broker = "Redis" if settings.REDIS_URL else f"filesystem broker ({settings.BROKER_DIR})"
         self.stdout.write(f"Yardstick on http://{addr}/  ·  Celery worker + beat on {broker}")
         if mail_dir:
             self.stdout.write(f"Emails are written as files to {mail_dir}")
@@ -57,15 +60,17 @@ class Command(BaseCommand):
             "{every} s.".format(every=settings.ALERT_SCAN_SECONDS, **summary)
         )
         processes = [subprocess.Popen(worker), subprocess.Popen(web)]
+        # Stopped by a service manager (SIGTERM) as by Ctrl-C: the children go with us.
+        signal.signal(signal.SIGTERM, _exit_quietly)
         try:
             while all(p.poll() is None for p in processes):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             for process in processes:
                 if process.poll() is None:
-                    process.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
+                    process.terminate()  # SIGTERM: a warm shutdown for the Celery worker
             for process in processes:
                 try:
                     process.wait(timeout=10)
