@@ -612,6 +612,8 @@ class Alert(models.Model):
         if self.cancelled_at:
             return "cancelled"
         if self.error:
+            if self.attempts >= settings.YARDSTICK_ALERT_MAX_ATTEMPTS:
+                return "failed"
             return "failed, retrying"
         return "pending"
 

@@ -63,3 +63,19 @@ def test_responses_carry_a_strict_content_security_policy(client):
     policy = client.get("/accounts/login/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TIME_ZONE", "Mars/Base"),
+        ("DATABASE_URL", "mysqlx://nowhere"),
+        ("REDIS_URL", "localhost:6379"),
+        ("SITE_URL", "example.org"),
+        ("YARDSTICK_SCALE", "mystery"),
+    ],
+)
+def test_a_bad_value_stops_start_up_with_a_message_naming_the_variable(variable, value):
+    result = manage("check", env={variable: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {variable}" in result.stderr
