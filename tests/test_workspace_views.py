@@ -4,6 +4,7 @@ its htmx fragments, and resolution."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -715,3 +716,11 @@ def test_a_long_indicator_log_shows_the_newest_fifty_and_links_to_all(client, al
     everything = client.get(judgement.get_absolute_url() + "?indicators=all").content.decode()
     assert everything.count('class="indicator supports') == 60
     assert "Show all 60 indicators" not in everything
+
+
+@pytest.mark.parametrize("number", ["NaN", "sNaN", "inf", "abc"])
+def test_placement_endpoint_refuses_numbers_that_are_not_numbers(client, alice, number):
+    client.force_login(alice)
+    response = client.get("/judgements/placement/", {"percent": number, "changed": "percent"})
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "Give a number from 0 to 100."
