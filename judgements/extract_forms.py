@@ -6,15 +6,17 @@ review survives a reload and works without JavaScript.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from . import documents
 from .extraction import Candidate, IndicatorDraft, draft_indicator
-from .forms import Plain
+from .forms import BoundedDateField, Plain, entered_probability
 from .models import Team
 from .scales import SCALE_CHOICES, get_scale
 
@@ -26,9 +28,8 @@ class ReportForm(Plain, forms.Form):
     title = forms.CharField(
         max_length=300, required=False, help_text="Leave empty to use the report's first line."
     )
-    published_on = forms.DateField(
+    published_on = BoundedDateField(
         label="Publication date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Windows such as 'in the next 12 months' count from this date.",
     )
     source = forms.CharField(
@@ -87,8 +88,8 @@ class AssessmentForm(Plain, forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
     title = forms.CharField(max_length=300)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    published_on = forms.DateField(
-        label="Publication date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    published_on = BoundedDateField(
+        label="Publication date",
     )
     source = forms.CharField(max_length=500, required=False)
     scale = forms.ChoiceField(choices=SCALE_CHOICES)
@@ -116,14 +117,11 @@ class CandidateForm(Plain, forms.Form):
         max_value=Decimal(100),
         decimal_places=2,
         required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
         help_text="The number is what gets scored; empty takes the term's midpoint.",
     )
-    window_start = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    window_end = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    window_start = BoundedDateField(required=False)
+    window_end = BoundedDateField(required=False)
     indicators = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -137,6 +135,23 @@ class CandidateForm(Plain, forms.Form):
         self.scale = get_scale(scale)
         choices = [("", "— choose —")] + [(t.label, t.display) for t in self.scale.terms]
         self.fields["term"].widget.choices = choices
+        self._keep_in_step()
+
+    def _keep_in_step(self) -> None:
+        """With htmx, changing the term or the number updates the other, as in the workspace."""
+        live = {
+            "hx-get": reverse("extract-placement"),
+            "hx-target": f"#{self.prefix}-placement",
+            "hx-swap": "innerHTML",
+            "hx-include": f"#{self['term'].auto_id}, #{self['probability'].auto_id}",
+        }
+        for name, changed, trigger in (
+            ("term", "term", "change"),
+            ("probability", "percent", "input changed delay:250ms, change"),
+        ):
+            vals = {"changed": changed, "prefix": self.prefix or "", "scale": self.scale.key}
+            attrs = {**live, "hx-trigger": trigger, "hx-vals": json.dumps(vals)}
+            self.fields[name].widget.attrs.update(attrs)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -144,11 +159,7 @@ class CandidateForm(Plain, forms.Form):
             return data
         if not (data.get("statement") or "").strip():
             self.add_error("statement", "Write the statement that will be scored.")
-        term = data.get("term")
-        if term and self.scale.find_term(term) is None:
-            self.add_error("term", f"'{term}' is not a term on the {self.scale.name}.")
-        elif data.get("probability") is None and not term:
-            self.add_error("probability", "Give a number or choose a term, or reject it.")
+        self._clean_estimate(data)
         start, end = data.get("window_start"), data.get("window_end")
         for name, value in (("window_start", start), ("window_end", end)):
             if value is None and name not in self.errors:
@@ -157,13 +168,32 @@ class CandidateForm(Plain, forms.Form):
             self.add_error("window_end", "The window must end after it starts.")
         return data
 
+    def _clean_estimate(self, data: dict) -> None:
+        """The workspace's term-or-number rule; a number alone names its term."""
+        label, percent = data.get("term"), data.get("probability")
+        term = self.scale.find_term(label) if label else None
+        if label and term is None:
+            self.add_error("term", f"'{label}' is not a term on the {self.scale.name}.")
+            return
+        if "probability" in self.errors:
+            return
+        try:
+            chosen = entered_probability(self.scale, term, percent)
+        except ValidationError as error:
+            self.add_error(None, error)
+            return
+        if chosen is None:
+            self.add_error("probability", "Give a number or choose a term, or reject it.")
+            return
+        data["chosen_probability"] = chosen
+        if term is None:
+            placed = self.scale.place(chosen).term
+            data["term"] = placed.label if placed else ""
+
     @property
     def chosen_probability(self) -> Decimal:
-        """The number entered, or the chosen term's midpoint."""
-        data = self.cleaned_data
-        if data.get("probability") is not None:
-            return (data["probability"] / 100).quantize(Decimal("0.0001"))
-        return self.scale.term(data["term"]).midpoint_probability
+        """The number entered, or the chosen term's midpoint (set by ``clean``)."""
+        return self.cleaned_data["chosen_probability"]
 
     @property
     def indicator_drafts(self) -> list[IndicatorDraft]:

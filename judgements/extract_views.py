@@ -8,6 +8,9 @@ nothing is kept on the server between the steps.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,7 +21,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import authoring, extraction, roles
-from .extract_forms import AssessmentForm, CandidateFormSet, ReportForm, initial_for
+from .extract_forms import (
+    AssessmentForm,
+    CandidateForm,
+    CandidateFormSet,
+    ReportForm,
+    initial_for,
+)
+from .forms import in_step, placement_text
 from .models import Assessment, Direction, Team
 from .scales import SCALES, get_scale
 
@@ -92,6 +102,36 @@ def extract_report(request: HttpRequest) -> HttpResponse:
     context["scale_reason"] = found.scale_reason
     context["marked"] = found.marked
     return _page(request, context)
+
+
+@require_GET
+def extract_placement(request: HttpRequest) -> HttpResponse:
+    """Live text for one candidate's term and number, the other field kept in step.
+
+    The workspace's rule on the candidate's scale: picking a term fills in its midpoint,
+    typing a number selects its term. The other field comes back as an out-of-band swap.
+    """
+    prefix = request.GET.get("prefix", "")
+    if not re.fullmatch(rf"{PREFIX_CANDIDATES}-\d{{1,3}}", prefix):
+        return render(request, "judgements/_placement.html", {"text": ""}, status=400)
+    scale = SCALES.get(request.GET.get("scale", "")) or get_scale(_site_scale())
+    changed = request.GET.get("changed", "percent")
+    term, percent, text = in_step(
+        scale,
+        changed=changed,
+        label=request.GET.get(f"{prefix}-term", ""),
+        number=request.GET.get(f"{prefix}-probability", ""),
+    )
+    if percent is None and text:
+        return render(request, "judgements/_placement.html", {"text": text})
+    form = CandidateForm(
+        prefix=prefix,
+        scale=scale.key,
+        initial={"term": term.label if term else "", "probability": percent},
+    )
+    other = form["probability"] if changed == "term" else form["term"]
+    other.field.widget.attrs["hx-swap-oob"] = "true"
+    return render(request, "judgements/_placement.html", {"text": text, "other": other})
 
 
 @require_POST
@@ -193,6 +233,7 @@ def _review_context(assessment_form, formset, scale: str, published) -> dict:
                 "form": form,
                 "segments": extraction.mark_segments(sentence, published=published),
                 "reasons": [reason for reason in reasons.split("\n") if reason.strip()],
+                "placement": _placement(form["probability"].value(), get_scale(scale)),
             }
         )
     return {
@@ -201,6 +242,17 @@ def _review_context(assessment_form, formset, scale: str, published) -> dict:
         "rows": rows,
         "scale": get_scale(scale),
     }
+
+
+def _placement(value, scale) -> str:
+    """Where the candidate's number falls on the scale, if it is a number from 0 to 100."""
+    try:
+        percent = Decimal(str(value).strip()) if value not in (None, "") else None
+    except InvalidOperation:
+        return ""
+    if percent is None or not (percent.is_finite() and 0 <= percent <= 100):
+        return ""
+    return placement_text(percent / 100, scale)
 
 
 @require_GET

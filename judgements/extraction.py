@@ -130,9 +130,22 @@ _ADVERB_FORMS = {"certain": r"certain(?:ly)?", "probable": r"probabl[ey]"}
 _ADVERB_FORMS["improbable"] = r"improbabl[ey]"
 
 
+# Kent wrote his even-odds term as a clause: "chances are about even", "the chance is even".
+_CHANCES_EVEN = r"chances?\s+(?:(?:are|is)\s+)?(?:about\s+even|even(?=\s+that\b))"
+
+
 def _phrase_pattern(name: str) -> str:
+    if normalise_phrase(name) == "chances about even":
+        return _CHANCES_EVEN
     words = [_ADVERB_FORMS.get(word, re.escape(word)) for word in name.lower().split()]
     return r"\s+".join(words)
+
+
+def _base(written: str) -> str:
+    """A term as written, normalised to the scale's name for it."""
+    if re.fullmatch(r"chances?\s+(?:(?:are|is)\s+)?(?:about\s+)?even", written.strip(), re.I):
+        return "chances about even"
+    return normalise_phrase(written)
 
 
 def _all_names() -> list[str]:
@@ -180,7 +193,7 @@ def find_terms(sentence: str) -> list[TermHit]:
     hits = []
     for match in _TERM_RE.finditer(sentence):
         written = match.group(0)
-        base = normalise_phrase(written)
+        base = _base(written)
         after = sentence[match.end() :]
         if base == "remote" and not _REMOTE_OK.match(after):
             continue  # "remote areas" is geography, not an estimate
@@ -268,6 +281,7 @@ class TimeFrame:
     text: str
     span: tuple[int, int]
     vague: bool = False
+    past: bool = False  # an explicit end before the publication date: 12 months assumed
 
 
 def _after(published: dt.date, count: int, unit: str) -> dt.date:
@@ -310,23 +324,48 @@ def _frame(kind: str, match: re.Match, published: dt.date) -> tuple[dt.date, dt.
     return None
 
 
+# Forms that state when the window ends; "in 2003" names a year, usually history.
+_EXPLICIT_END = ("end_of_year", "by_year", "between")
+
+
 def find_time_frame(sentence: str, published: dt.date) -> TimeFrame | None:
     """The window a sentence's time frame gives, relative to the publication date.
 
-    Past years ("in fall 2003") are history, not a time frame, and are skipped.
+    Past years ("in fall 2003", "in 1999") are history, not a time frame, and are skipped.
+    An explicit end before the publication date ("by the end of 1999") is a time frame the
+    analyst must correct: it comes back ``past``, with the default 12 months as its window.
+    A date beyond the calendar (a publication date in 9999) gives no time frame.
     """
-    found = []
+    found, past = [], []
     for kind, pattern in _TIME_RES:
         for match in pattern.finditer(sentence):
-            window = _frame(kind, match, published)
-            if window is None or window[1] <= window[0]:
+            try:
+                window = _frame(kind, match, published)
+            except (OverflowError, ValueError):
                 continue
-            found.append(
-                TimeFrame(window[0], window[1], match.group(0).strip(), match.span(), window[2])
-            )
-    if not found:
+            if window is None:
+                continue
+            text = match.group(0).strip()
+            if window[1] > window[0]:
+                found.append(TimeFrame(window[0], window[1], text, match.span(), window[2]))
+            elif kind in _EXPLICIT_END and window[1] < published:
+                past.append((text, match.span()))
+    if found:
+        return min(found, key=lambda frame: frame.span[0])
+    if past:
+        text, span = min(past, key=lambda item: item[1][0])
+        end = _default_end(published)
+        if end is not None:
+            return TimeFrame(published, end, text, span, past=True)
+    return None
+
+
+def _default_end(published: dt.date) -> dt.date | None:
+    """Twelve months after publication, or None past the end of the calendar."""
+    try:
+        return add_months(published, DEFAULT_MONTHS)
+    except (OverflowError, ValueError):
         return None
-    return min(found, key=lambda frame: frame.span[0])
 
 
 # --- Citations -------------------------------------------------------------------------------
@@ -580,21 +619,33 @@ def extract(
 def build_candidate(raw: _Raw, *, scale: Scale, published: dt.date) -> Candidate:
     sentence = _squash(raw.sentence)
     frame = find_time_frame(sentence, published)
+    default_end = _default_end(published)
     candidate = Candidate(
         sentence=sentence,
         statement="",
         scale=scale.key,
         window_start=frame.start if frame else published,
-        window_end=frame.end if frame else add_months(published, DEFAULT_MONTHS),
+        # Past the calendar's end no window fits: an empty one the form refuses until set.
+        window_end=frame.end if frame else default_end or published,
         time_frame=frame.text if frame else None,
         label=raw.label,
         indicators=[draft_indicator(text) for text in raw.indicators if text.strip()],
     )
-    if frame is None:
+    if frame is None and default_end is None:
+        candidate.review_reasons.append(
+            f"no window fits after a publication date of {published.isoformat()}: "
+            "check the publication date and set the window"
+        )
+    elif frame is None:
         candidate.review_reasons.append("no time frame in the text: 12 months assumed")
     else:
         candidate.marks.append(frame.span)
-        if frame.vague:
+        if frame.past:
+            candidate.review_reasons.append(
+                f"the time frame '{frame.text}' ends before the publication date: "
+                "12 months assumed, check the window"
+            )
+        elif frame.vague:
             candidate.review_reasons.append(f"vague time frame '{frame.text}': check the window")
     hit = _choose_term(candidate, find_terms(sentence), scale)
     _propose_number(candidate, hit, scale)
@@ -724,6 +775,9 @@ def _without_term(text: str, hit: TermHit, *, kent: bool) -> str:
         (rf"\b(was|were)\s+(?:\w+ly\s+)?{phrase}\s+(not\s+)?to\s+", "would \\2"),
         (rf"\s*,?\s*{phrase}\s*,?\s*", " "),
     )  # fmt: skip
+    if hit.base == "chances about even":
+        # Kent's clause: "(The) chances are about even that X" -> "X".
+        rules = ((rf"^(.*?)\b(?:the\s+)?{phrase}\s+that\s+", r"\1"), *rules)
     for pattern, replacement in rules:
         new = re.sub(pattern, replacement, text, count=1, flags=re.IGNORECASE)
         if new != text:

@@ -8,7 +8,7 @@ they must agree, so a browser without JavaScript cannot silently score the wrong
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -99,11 +99,55 @@ class SourceURLField(forms.URLField):
         return super().to_python(value)
 
 
-def placement_text(probability: Decimal | None) -> str:
+def entered_probability(
+    scale: scales.Scale, term: scales.Term | None, percent: Decimal | None
+) -> Decimal | None:
+    """The term-or-number rule of DESIGN section 2, for every form that takes an estimate.
+
+    A number is what gets scored; a term alone gives its band's midpoint; neither gives None.
+    Both given and disagreeing raises a ValidationError that says which to fix, so a browser
+    without JavaScript can never score the one the analyst did not mean.
+    """
+    if percent is not None and term is not None and not term.contains(percent):
+        typed = f"{percent.normalize():f}%"
+        placed = scale.place(percent / 100)
+        raise forms.ValidationError(
+            f"{typed} is not {term.label}, which is {term.band_text} on the {scale.name}; "
+            f"{typed} is {placed.label}. Change the number or the term.",
+            code="disagree",
+        )
+    chosen = percent if percent is not None else term.midpoint if term is not None else None
+    return None if chosen is None else (chosen / 100).quantize(Decimal("0.0001"))
+
+
+def in_step(
+    scale: scales.Scale, *, changed: str, label: str, number: str
+) -> tuple[scales.Term | None, Decimal | None, str]:
+    """Term, number and placement text after the analyst changed one of the two fields.
+
+    Picking a term fills in its midpoint; typing a number selects its term (or none, in a gap
+    of the scale). Garbage or a number outside 0–100 leaves both fields as they are.
+    """
+    term = scale.find_term(label) if label else None
+    try:
+        percent: Decimal | None = Decimal(number.strip()) if number.strip() else None
+    except InvalidOperation:
+        return term, None, "Give a number from 0 to 100."
+    if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):
+        return term, None, "Give a number from 0 to 100."
+    if changed == "term" and term is not None:
+        percent = term.midpoint
+    elif changed == "percent" and percent is not None:
+        term = scale.place(percent / 100).term
+    text = placement_text(percent / 100, scale) if percent is not None else ""
+    return term, percent, text
+
+
+def placement_text(probability: Decimal | None, scale: scales.Scale | None = None) -> str:
     """'52% — between realistic possibility and likely' (empty without a number)."""
     if probability is None:
         return ""
-    placement = site_scale().place(probability)
+    placement = (scale or site_scale()).place(probability)
     percent = f"{scales.to_percent(probability).normalize():f}%"
     if placement.term is not None:
         return f"{percent} — {placement.label} (band {placement.term.band_text})"
@@ -158,20 +202,16 @@ class EstimateEntryForm(Plain, forms.Form):
         label, percent = data.get("term"), data.get("percent")
         if "percent" in self.errors:
             return data
-        term = site_scale().find_term(label) if label else None
-        if percent is None and term is None:
+        scale = site_scale()
+        try:
+            probability = entered_probability(scale, scale.find_term(label or ""), percent)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            return data
+        if probability is None:
             self.add_error(None, "Pick a term or type a number.")
             return data
-        if percent is not None and term is not None and not term.contains(percent):
-            placed = site_scale().place(percent / 100)
-            self.add_error(
-                None,
-                f"You picked “{term.label}” but typed {percent.normalize():f}%, which is "
-                f"“{placed.label}”. Clear one of them or make them agree.",
-            )
-            return data
-        chosen = percent if percent is not None else term.midpoint  # type: ignore[union-attr]
-        data["probability"] = (chosen / 100).quantize(Decimal("0.0001"))
+        data["probability"] = probability
         return data
 
 

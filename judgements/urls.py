@@ -10,6 +10,11 @@ urlpatterns = [
     path("judgements/placement/", views.estimate_placement, name="estimate-placement"),
     path("judgements/extract/", extract_views.extract_report, name="extract-report"),
     path("judgements/extract/create/", extract_views.extract_create, name="extract-create"),
+    path(
+        "judgements/extract/placement/",
+        extract_views.extract_placement,
+        name="extract-placement",
+    ),
     path("assessments/<int:pk>/", extract_views.assessment_detail, name="assessment-detail"),
     path("judgements/<str:reference>/", views.judgement_detail, name="judgement-detail"),
     path("judgements/<str:reference>/edit/", views.judgement_edit, name="judgement-edit"),

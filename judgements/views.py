@@ -8,7 +8,6 @@ answers with the ``workspace`` partial of the judgement page, swapped in place.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +31,7 @@ from .forms import (
     ResolveForm,
     RetractForm,
     ReviseEstimateForm,
+    in_step,
     placement_text,
     site_scale,
 )
@@ -199,23 +199,15 @@ def estimate_placement(request: HttpRequest) -> HttpResponse:
     Typing a number selects its term (or none, in a gap of the scale); picking a term fills
     in its midpoint. The other field comes back as an out-of-band swap.
     """
-    scale = site_scale()
     changed = request.GET.get("changed", "percent")
-    term = scale.find_term(request.GET.get("term", ""))
-    try:
-        percent: Decimal | None = Decimal(request.GET.get("percent", "").strip())
-    except InvalidOperation:
-        percent = None
-    if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):
-        return render(
-            request, "judgements/_placement.html", {"text": "Give a number from 0 to 100."}
-        )
-    if changed == "term" and term is not None:
-        percent = term.midpoint
-    elif changed == "percent" and percent is not None:
-        placed = scale.place(percent / 100)
-        term = placed.term
-    text = placement_text(percent / 100) if percent is not None else ""
+    term, percent, text = in_step(
+        site_scale(),
+        changed=changed,
+        label=request.GET.get("term", ""),
+        number=request.GET.get("percent", ""),
+    )
+    if percent is None and text:
+        return render(request, "judgements/_placement.html", {"text": text})
     form = EstimateEntryForm(
         initial={"term": term.label if term else "", "percent": percent}, auto_id="id_%s"
     )

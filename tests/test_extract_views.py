@@ -413,3 +413,153 @@ def test_a_full_review_page_can_be_submitted_within_djangos_field_limit(client, 
     response = client.post(CREATE, fields)
     assert response.status_code == 302
     assert Judgement.objects.count() == 1
+
+
+# --- Term and number: the workspace's rule on every candidate --------------------------------
+
+
+def candidate_html(html: str, index: int) -> str:
+    return html.split('<article class="card candidate')[index + 1].split("</article>", 1)[0]
+
+
+def test_a_changed_term_with_the_untouched_number_is_refused_on_that_candidate(
+    client, alice, east_asia
+):
+    client.force_login(alice)
+    fields = review_fields(extract_sample(client, east_asia).content.decode())
+    assert fields["kj-1-probability"] == "65"  # pre-filled from the term the report used
+    fields["kj-1-term"] = "highly likely"
+    response = client.post(CREATE, fields)
+    html = response.content.decode()
+    assert response.status_code == 400
+    message = (
+        "65% is not highly likely, which is 80–90% on the UK Probability Yardstick (PHIA); "
+        "65% is likely. Change the number or the term."
+    )
+    assert message in candidate_html(html, 1)
+    assert message not in candidate_html(html, 0) + candidate_html(html, 2)
+    assert Judgement.objects.count() == 0
+
+
+def test_a_term_alone_fills_in_its_midpoint(client, alice, east_asia):
+    client.force_login(alice)
+    fields = review_fields(extract_sample(client, east_asia).content.decode())
+    fields["kj-1-term"], fields["kj-1-probability"] = "highly likely", ""
+    assert client.post(CREATE, fields).status_code == 302
+    second = Judgement.objects.order_by("reference")[1]
+    assert str(second.current_estimate.probability) == "0.8500"
+    assert "(highly likely on the UK Probability Yardstick" in second.current_estimate.rationale
+
+
+def test_a_number_alone_names_its_term(client, alice, east_asia):
+    client.force_login(alice)
+    fields = review_fields(extract_sample(client, east_asia).content.decode())
+    fields["kj-1-term"], fields["kj-1-probability"] = "", "82"
+    assert client.post(CREATE, fields).status_code == 302
+    second = Judgement.objects.order_by("reference")[1]
+    assert str(second.current_estimate.probability) == "0.8200"
+    assert "(highly likely on the UK Probability Yardstick" in second.current_estimate.rationale
+
+
+def test_a_term_and_a_number_that_agree_create_the_number(client, alice, east_asia):
+    client.force_login(alice)
+    fields = review_fields(extract_sample(client, east_asia).content.decode())
+    fields["kj-1-term"], fields["kj-1-probability"] = "highly likely", "88"
+    assert client.post(CREATE, fields).status_code == 302
+    second = Judgement.objects.order_by("reference")[1]
+    assert str(second.current_estimate.probability) == "0.8800"
+
+
+def test_the_review_page_keeps_term_and_number_in_step_with_htmx(client, alice, east_asia):
+    client.force_login(alice)
+    html = extract_sample(client, east_asia).content.decode()
+    second = candidate_html(html, 1)
+    placement = reverse("extract-placement")
+    assert second.count(f'hx-get="{placement}"') == 2  # on the term and on the number
+    assert 'hx-target="#kj-1-placement"' in second and 'id="kj-1-placement"' in second
+    assert "65% — likely (band 55–75%)" in second
+
+
+PLACEMENT = reverse("extract-placement")
+
+
+def test_picking_a_term_on_the_review_page_fills_in_its_midpoint(client, alice):
+    client.force_login(alice)
+    query = {"prefix": "kj-1", "scale": "phia", "changed": "term"}
+    query |= {"kj-1-term": "highly likely", "kj-1-probability": "65"}
+    page = client.get(PLACEMENT, query).content.decode()
+    assert page.startswith("85% — highly likely (band 80–90%)")
+    assert 'id="id_kj-1-probability"' in page and 'value="85"' in page
+    assert 'hx-swap-oob="true"' in page
+
+
+def test_typing_a_number_on_the_review_page_selects_its_term_on_the_candidates_scale(client, alice):
+    client.force_login(alice)
+    query = {"prefix": "kj-0", "scale": "kent", "changed": "percent", "kj-0-probability": "30"}
+    page = client.get(PLACEMENT, query).content.decode()
+    assert page.startswith("30% — probably not")
+    assert 'id="id_kj-0-term"' in page and '<option value="probably not" selected>' in page
+    gap = client.get(PLACEMENT, {**query, "scale": "phia", "kj-0-probability": "52"})
+    assert '<option value="" selected>' in gap.content.decode()
+
+
+@pytest.mark.parametrize("number", ["abc", "NaN", "sNaN", "inf", "-5", "101", "1e999999"])
+def test_the_review_pages_live_placement_refuses_garbage_numbers(client, alice, number):
+    client.force_login(alice)
+    query = {"prefix": "kj-0", "scale": "phia", "changed": "percent", "kj-0-probability": number}
+    response = client.get(PLACEMENT, query)
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "Give a number from 0 to 100."
+
+
+def test_the_live_placement_refuses_a_made_up_prefix(client, alice):
+    client.force_login(alice)
+    response = client.get(PLACEMENT, {"prefix": "<script>", "changed": "term"})
+    assert response.status_code == 400
+
+
+# --- Dates and numbers that must never give a 500 ---------------------------------------------
+
+
+@pytest.mark.parametrize("published_on", ["9999-12-31", "1899-12-31", "0001-01-01"])
+def test_a_publication_date_out_of_range_says_so_and_keeps_the_text(
+    client, alice, east_asia, published_on
+):
+    client.force_login(alice)
+    response = extract_sample(client, east_asia, published_on=published_on)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Give a date between 1900 and 2200." in html
+    assert "North Korean clandestine activities against Japan" in html  # the pasted text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("kj-1-probability", "abc", "Enter a number."),
+        ("kj-1-probability", "NaN", "Enter a number."),
+        ("kj-1-probability", "inf", "Enter a number."),
+        ("kj-1-probability", "-5", "Ensure this value is greater than or equal to 0."),
+        ("kj-1-probability", "101", "Ensure this value is less than or equal to 100."),
+        ("kj-1-probability", "1e999999", "Ensure this value is less than or equal to 100."),
+        ("kj-1-probability", "12.345", "Ensure that there are no more than 2 decimal places."),
+        ("kj-1-window_end", "2025-12-31", "The window must end after it starts."),
+        ("kj-1-window_end", "9999-12-31", "Give a date between 1900 and 2200."),
+        ("kj-1-window_start", "0001-01-01", "Give a date between 1900 and 2200."),
+        ("kj-1-window_end", "2026-02-30", "Enter a valid date."),
+        ("kj-1-window_start", "", "Give the date (YYYY-MM-DD)."),
+        ("assessment-published_on", "9999-12-31", "Give a date between 1900"),
+        ("kj-1-decision", "maybe", "Select a valid choice."),
+        ("kj-TOTAL_FORMS", "abc", "ManagementForm data is missing or has been tampered with"),
+    ],
+)
+def test_bad_review_input_gets_a_clear_error_not_a_500(
+    client, alice, east_asia, field, value, message
+):
+    client.force_login(alice)
+    fields = review_fields(extract_sample(client, east_asia).content.decode())
+    fields[field] = value
+    response = client.post(CREATE, fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Judgement.objects.count() == 0

@@ -486,3 +486,80 @@ def test_markdown_headings_and_judgements_on_the_marker_line_are_read():
         "[1]",
     )
     assert second.review_reasons == ["the number 45% lies outside 'likely' (55–75%)"]
+
+
+# --- Kent's clause, past end dates, the calendar's end -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chances are about even that the regime will fall within the year.",
+        "The chances are about even that the regime will fall within the year.",
+        "The chance is about even that the regime will fall within the year.",
+        "Chances are even that the regime will fall within the year.",
+        "Chances about even that the regime will fall within the year.",
+    ],
+)
+def test_kents_even_odds_clause_is_found_with_are_or_is(sentence):
+    found = extract(sentence, published=PUBLISHED)
+    assert found.scale == "kent" and len(found.candidates) == 1
+    candidate = found.candidates[0]
+    assert (candidate.term, candidate.probability) == ("chances about even", Decimal("0.5"))
+    assert candidate.statement == "The regime will fall within the year."
+    marked = [text for text, is_marked in candidate.segments if is_marked]
+    assert marked[0].lower().startswith("chance") and marked[0].endswith("even")
+
+
+def test_even_as_an_adverb_is_not_kents_term():
+    assert find_terms("The chance is even higher that the talks will fail.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frame"),
+    [
+        ("The regime is likely to fall by the end of 1999.", "by the end of 1999"),
+        ("The regime is likely to fall by 2019.", "by 2019"),
+        ("The regime is likely to fall between 1990 and 1995.", "between 1990 and 1995"),
+    ],
+)
+def test_an_explicit_end_before_publication_is_its_own_review_reason(sentence, frame):
+    candidate = judge(sentence)
+    assert candidate.review_reasons == [
+        f"the time frame '{frame}' ends before the publication date: "
+        "12 months assumed, check the window"
+    ]
+    assert (candidate.window_start, candidate.window_end) == (PUBLISHED, dt.date(2027, 1, 5))
+    assert candidate.time_frame == frame
+
+
+def test_a_past_end_gives_way_to_a_real_time_frame_in_the_same_sentence():
+    candidate = judge("Unlike by the end of 1999, it is likely to fall in the next six months.")
+    assert candidate.window_end == dt.date(2026, 7, 5) and not candidate.needs_review
+
+
+@pytest.mark.parametrize("published", [dt.date(9999, 12, 31), dt.date(9999, 6, 1)])
+def test_a_publication_date_at_the_calendars_end_is_flagged_not_an_overflow(published):
+    candidate = judge("The regime is likely to fall in the next 12 months.", published=published)
+    assert candidate.needs_review
+    assert candidate.review_reasons == [
+        f"no window fits after a publication date of {published.isoformat()}: "
+        "check the publication date and set the window"
+    ]
+    assert candidate.window_start == candidate.window_end == published
+
+
+TIME_FRAME_FORMS = [
+    "in the next 12 months", "within 3 years", "the next decade", "the coming weeks",
+    "by the end of 2027", "by the end of this decade", "between 2026 and 2030", "by mid-2028",
+    "in 2028", "this year", "in the coming six months", "",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(published=st.dates(), frame=st.sampled_from(TIME_FRAME_FORMS))
+def test_no_publication_date_makes_extraction_raise(published, frame):
+    found = extract(f"The regime is likely to fall {frame}.", published=published)
+    candidate = found.candidates[0]
+    assert candidate.window_start <= candidate.window_end
+    assert candidate.window_end > candidate.window_start or candidate.needs_review

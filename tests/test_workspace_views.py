@@ -4,6 +4,7 @@ its htmx fragments, and resolution."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -727,3 +728,11 @@ def test_someone_outside_the_team_cannot_be_made_a_watcher(client, alice, bob, m
     assert "not one of the available choices" in response.content.decode()
     client.post("/judgements/new/", new_post(east_asia, owner=alice.pk, watchers=[maya.pk]))
     assert list(Judgement.objects.get().watchers.all()) == [maya]
+
+
+@pytest.mark.parametrize("number", ["NaN", "sNaN", "inf", "abc"])
+def test_placement_endpoint_refuses_numbers_that_are_not_numbers(client, alice, number):
+    client.force_login(alice)
+    response = client.get("/judgements/placement/", {"percent": number, "changed": "percent"})
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "Give a number from 0 to 100."

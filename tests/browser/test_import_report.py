@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from judgements.demo.loader import SAMPLE
 from judgements.models import Assessment
@@ -37,6 +38,11 @@ def test_alice_pastes_the_sample_edits_one_candidate_and_tracks_all_three(page, 
     second.get_by_label("Number (%)").fill("70")
     second.get_by_label("Statement").fill("North Korean espionage against Japan will continue.")
     assert page.get_by_label("Accept").count() == 3
+    # Picking a term fills in its midpoint, as in the workspace, so the two never disagree.
+    third = page.locator("article.candidate").nth(2)
+    third.get_by_label("Term").select_option("highly likely")
+    expect(third.get_by_label("Number (%)")).to_have_value("85")
+    expect(third.locator(".placement")).to_have_text("85% — highly likely (band 80–90%)")
 
     page.get_by_role("button", name="Create the assessment and accepted judgements").click()
     page.wait_for_url(re.compile(r"/assessments/\d+/$"))
@@ -45,6 +51,7 @@ def test_alice_pastes_the_sample_edits_one_candidate_and_tracks_all_three(page, 
     assert rows.count() == 3
     assert "70%" in rows.nth(1).inner_text()
     assert "North Korean espionage against Japan will continue." in rows.nth(1).inner_text()
+    assert "85%" in rows.nth(2).inner_text()
     assert page.get_by_role("status").inner_text().startswith("Created the assessment and 3")
 
     assert errors == []  # no CSP violation, no script error
