@@ -154,13 +154,19 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
                 .order_by()
             )
             tally = {(pk, direction): n for pk, direction, n in counted}
+            counted_pks = {pk for pk, _ in tally}
+            # Judgements with nothing to count are zeroed in one statement; only the others
+            # need a row each.
+            Judgement.objects.filter(pk__in=chunk).exclude(pk__in=counted_pks).filter(
+                Q(indicators_for__gt=0) | Q(indicators_against__gt=0)
+            ).update(indicators_for=0, indicators_against=0)
             rows = [
                 Judgement(
                     pk=pk,
                     indicators_for=tally.get((pk, Direction.SUPPORTS), 0),
                     indicators_against=tally.get((pk, Direction.UNDERMINES), 0),
                 )
-                for pk in chunk
+                for pk in counted_pks
             ]
             Judgement.objects.bulk_update(
                 rows, ["indicators_for", "indicators_against"], batch_size=500
