@@ -44,12 +44,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from . import alerts, scoring
+from .dates import check_year
+from .forms import SourceURLField
 from .models import (
     Assessment,
     ChangeAction,
@@ -205,10 +206,20 @@ class _Row:
                 self.error(column, "is required (a date like 2026-01-31)")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.error(column, f"{value!r} is not a date like 2026-01-31")
             return None
+        return day if self._in_range(column, value, day) else None
+
+    def _in_range(self, column: str, value: str, day: dt.date) -> bool:
+        # Bounded before any arithmetic, so nothing later can overflow on it.
+        try:
+            check_year(day)
+        except ValueError as exc:
+            self.error(column, f"{value!r}: {exc}")
+            return False
+        return True
 
     def moment(self, column: str, *, required: bool = False) -> dt.datetime | None:
         value = self.get(column)
@@ -220,6 +231,8 @@ class _Row:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError:
             self.error(column, f"{value!r} is not a time like 2026-01-31T09:30:00+00:00")
+            return None
+        if not self._in_range(column, value, parsed):
             return None
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
@@ -262,13 +275,16 @@ class _Row:
             self.error(column, f"is longer than {length} characters")
 
     def url(self, column: str) -> str:
+        """A source address, held to the web form's rule (http or https only)."""
         value = self.get(column)
         self.at_most(column, 500)
         if value:
             try:
-                URLValidator()(value)
-            except ValidationError:
-                self.error(column, f"{value!r} is not a URL")
+                SourceURLField().clean(value)
+            except ValidationError as exc:
+                self.error(
+                    column, f"{value!r} is not a URL the app accepts: {' '.join(exc.messages)}"
+                )
         return value
 
 
@@ -312,6 +328,10 @@ def _read(path: Path, columns: tuple[str, ...], errors: list[RowError]) -> Itera
             row = _Row(name, start, cells, errors)
             if None in cells:
                 row.error("-", f"has more cells than the header has columns ({len(header)})")
+            for column, value in cells.items():
+                # PostgreSQL refuses NUL in text; the web forms strip it as well.
+                if column is not None and value and "\x00" in value:
+                    row.error(column, "contains a NUL character (0x00)")
             yield row
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -367,6 +387,11 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     end = row.date("window_end", required=False)
     if start and end is None and not row.get("window_end"):
         end = Judgement.default_window_end(start)
+        try:
+            check_year(end)
+        except ValueError as exc:
+            row.error("window_end", f"is empty and 12 months after window_start is {end}: {exc}")
+            end = None
     if start and end and end <= start:
         row.error("window_end", f"{end} is not after window_start {start}")
     probability = row.probability()
@@ -386,10 +411,11 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
         row.error("outcome", f"cannot be 'did_not_occur' before the window ends ({end})")
     if not outcome and (resolved_at or row.get("resolution_note")):
         row.error("outcome", "is empty, but the row has a resolution (resolved_at or note)")
+    tz = timezone.get_current_timezone()
+    _check_resolved_after_start(row, resolved_at, start, tz)
     if not row.ok:
         return None
     assert reference and statement and owner and team and start and end and probability is not None
-    tz = timezone.get_current_timezone()
     created_at = created_at or scoring.opening(start, tz)
     if outcome and resolved_at is None:
         resolved_at = max(created_at, scoring.close(end, tz, occurred_on=occurred_on))
@@ -417,7 +443,16 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     )
 
 
-def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+def _check_resolved_after_start(
+    row: _Row, resolved_at: dt.datetime | None, start: dt.date | None, tz: dt.tzinfo
+) -> None:
+    if resolved_at and start and resolved_at < scoring.opening(start, tz):
+        row.error("resolved_at", f"{resolved_at.isoformat()} is before the window starts ({start})")
+
+
+def _parse_estimate(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
     reference = row.required("reference")
     row.at_most("author", 150)
     made_at = row.moment("made_at", required=True)
@@ -428,6 +463,16 @@ def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[
     parent = judgements.get(reference or "")
     if parent and made_at and made_at < parent.created_at:
         row.error("made_at", f"{made_at} is before the first estimate ({parent.created_at})")
+    if parent and made_at:
+        # As authoring.estimate_close: once the window closed, a revision is hindsight.
+        tz = timezone.get_current_timezone()
+        closes = scoring.close(parent.window_end, tz, occurred_on=parent.occurred_on)
+        if made_at >= closes:
+            row.error(
+                "made_at",
+                f"{made_at.isoformat()} is at or after the window closed ({closes.isoformat()}): "
+                "a revision then would be hindsight",
+            )
     if row.ok and parent:
         parent.estimates.append(
             {
@@ -441,11 +486,15 @@ def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[
         )
 
 
-def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+def _parse_indicator(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
     reference = row.required("reference")
     row.at_most("logged_by", 150)
     row.at_most("retracted_by", 150)
     observed_on = row.date("observed_on")
+    if observed_on and observed_on > today:
+        row.error("observed_on", f"{observed_on} is in the future (today is {today})")
     direction = row.choice("direction", Direction.values)
     strength = row.choice("strength", Strength.values, default=Strength.MODERATE)
     summary = row.required("summary")
@@ -488,7 +537,9 @@ def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set
         )
 
 
-def _parse_resolution(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+def _parse_resolution(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
     """An earlier resolution of a re-resolved judgement (resolutions.csv)."""
     reference = row.required("reference")
     row.at_most("resolved_by", 150)
@@ -502,6 +553,7 @@ def _parse_resolution(row: _Row, judgements: dict[str, _JudgementRow], known: se
     if occurred_on and start and end and not start <= occurred_on <= end:
         row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
     resolved_at = row.moment("resolved_at", required=True)
+    _check_resolved_after_start(row, resolved_at, start, timezone.get_current_timezone())
     source_url = row.url("source_url")
     if reference and reference not in judgements and reference not in known:
         row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
@@ -545,7 +597,7 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     judgements: dict[str, _JudgementRow] = {}
     seen: dict[str, int] = {}
     for row in _read(path, JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA, errors):
-        parsed = _parse_judgement(row, today)
+        parsed = _guarded(_parse_judgement, row, today)
         reference = row.get("reference")
         if reference in seen:
             row.error("reference", f"{reference!r} is already on line {seen[reference]}")
@@ -562,7 +614,7 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     ):
         if (directory / name).exists():
             for row in _read(directory / name, columns, errors):
-                parse(row, judgements, known)
+                _guarded(parse, row, judgements, known, today)
     usernames = _usernames(judgements)
     existing_users = {
         u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)
@@ -573,6 +625,15 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
         raise ImportFailed(sorted(errors, key=lambda e: (e.file, e.line, e.column)))
     teams = {name: _find_team(name) for name in {j.team for j in judgements.values()}}
     return _Plan(judgements, usernames, teams, existing_users)
+
+
+def _guarded(parse: Any, row: _Row, *args: Any) -> Any:
+    """Run one row's checks; a check that breaks on some cell is a row error, not a traceback."""
+    try:
+        return parse(row, *args)
+    except Exception as exc:  # the checks above should make this unreachable
+        row.error("-", f"could not be checked ({type(exc).__name__}: {exc}); please report this")
+        return None
 
 
 def _other_references(directory: Path) -> list[str]:
