@@ -26,6 +26,13 @@ Choices where DESIGN is silent:
   is then caught up by the next scan with the single most urgent alert, the older thresholds
   marked skipped, never a burst.
 - Resolutions are scored by ``scoring.score_judgement``, exactly as ``authoring.resolve``.
+- Rows are held to the app's rules, so an import can hold nothing the web forms would refuse:
+  dates and times in years ``dates.MIN_YEAR``..``dates.MAX_YEAR`` (checked before any date
+  arithmetic, which therefore cannot overflow); no time after ``today`` (the app stamps rows
+  with now); no indicator observed after ``today``; no revision at or after the window's close
+  (``authoring.estimate_close``: hindsight); no resolution before the window opens; source URLs
+  as ``forms.SourceURLField`` accepts them (http/https); no NUL characters (PostgreSQL refuses
+  them).
 """
 
 from __future__ import annotations
@@ -221,7 +228,8 @@ class _Row:
             return False
         return True
 
-    def moment(self, column: str, *, required: bool = False) -> dt.datetime | None:
+    def moment(self, column: str, *, today: dt.date, required: bool = False) -> dt.datetime | None:
+        """An aware time, in range and not after ``today`` (the app stamps rows with now)."""
         value = self.get(column)
         if not value:
             if required:
@@ -236,6 +244,9 @@ class _Row:
             return None
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+        if timezone.localdate(parsed) > today:
+            self.error(column, f"{value!r} is in the future (today is {today})")
+            return None
         return parsed
 
     def probability(self, column: str = "probability") -> Decimal | None:
@@ -396,10 +407,10 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
         row.error("window_end", f"{end} is not after window_start {start}")
     probability = row.probability()
     confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
-    created_at = row.moment("created_at")
+    created_at = row.moment("created_at", today=today)
     outcome = row.choice("outcome", Outcome.values, default="")
     occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
-    resolved_at = row.moment("resolved_at")
+    resolved_at = row.moment("resolved_at", today=today)
     source_url = row.url("resolution_source_url")
     if occurred_on and outcome != Outcome.OCCURRED:
         row.error("occurred_on", "is only given when the outcome is 'occurred'")
@@ -455,7 +466,7 @@ def _parse_estimate(
 ) -> None:
     reference = row.required("reference")
     row.at_most("author", 150)
-    made_at = row.moment("made_at", required=True)
+    made_at = row.moment("made_at", today=today, required=True)
     probability = row.probability()
     confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
     if reference and reference not in judgements and reference not in known:
@@ -506,8 +517,8 @@ def _parse_indicator(
     credibility = int(credibility_text) if credibility_text in list("123456") else None
     if credibility is None:
         row.error("credibility", f"{credibility_text!r} is not an information credibility 1–6")
-    logged_at = row.moment("logged_at")
-    retracted_at = row.moment("retracted_at")
+    logged_at = row.moment("logged_at", today=today)
+    retracted_at = row.moment("retracted_at", today=today)
     reason = row.get("retraction_reason")
     if bool(retracted_at) != bool(reason):
         row.error("retraction_reason", "a retraction needs both retracted_at and a reason")
@@ -552,7 +563,7 @@ def _parse_resolution(
         row.error("occurred_on", "is only given when the outcome is 'occurred'")
     if occurred_on and start and end and not start <= occurred_on <= end:
         row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
-    resolved_at = row.moment("resolved_at", required=True)
+    resolved_at = row.moment("resolved_at", today=today, required=True)
     _check_resolved_after_start(row, resolved_at, start, timezone.get_current_timezone())
     source_url = row.url("source_url")
     if reference and reference not in judgements and reference not in known:

@@ -925,6 +925,23 @@ def test_a_resolution_before_the_window_starts_is_a_row_error(
     assert errors == [expected]
 
 
+@pytest.mark.parametrize(
+    ("file", "column", "cells"),
+    [
+        ("judgements.csv", "created_at", {}),
+        ("judgements.csv", "resolved_at", {}),
+        ("estimates.csv", "made_at", {}),
+        ("indicators.csv", "logged_at", {}),
+        ("indicators.csv", "retracted_at", {"retraction_reason": "Misread."}),
+        ("resolutions.csv", "resolved_at", {}),
+    ],
+)
+def test_a_time_after_the_import_day_is_a_row_error(tmp_path, alice, file, column, cells):
+    value = "2026-11-27T00:00:00+00:00"
+    errors = errors_of(one_bad_row(tmp_path, file, {column: value, **cells}))
+    assert f"{file}:2: {column}: {value!r} is in the future (today is 2026-11-26)" in errors
+
+
 # --- Garbage in any cell of any file: row errors, never a traceback -----------------------
 
 GARBAGE = [
