@@ -244,6 +244,8 @@ class _Row:
             return None
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+        # The same instant in UTC: PostgreSQL refuses offsets Python allows (up to ±23:59).
+        parsed = parsed.astimezone(dt.UTC)
         if timezone.localdate(parsed) > today:
             self.error(column, f"{value!r} is in the future (today is {today})")
             return None
@@ -659,7 +661,8 @@ def _other_references(directory: Path) -> list[str]:
                 contextlib.suppress(csv.Error),
             ):
                 names.update((r.get("reference") or "").strip() for r in csv.DictReader(handle))
-    return sorted(names - {""})
+    # A reference with NUL is a row error; PostgreSQL would refuse it even in a query.
+    return sorted(n for n in names if n and "\x00" not in n)
 
 
 def _usernames(judgements: dict[str, _JudgementRow]) -> set[str]:
