@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import json
 import re
+import tempfile
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -14,6 +15,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from judgements import alerts, authoring, scorecards
 from judgements.dates import MAX_YEAR, MIN_YEAR, check_year
@@ -1027,31 +1030,59 @@ def counts() -> tuple[int, ...]:
     return tuple(model.objects.count() for model in models)
 
 
+def import_once(directory: Path, file: str, column: str, value: str) -> None:
+    """Import through the command: either it goes through (then undone) or it fails cleanly."""
+    before, stderr = counts(), StringIO()
+    try:
+        with transaction.atomic():
+            call_command(
+                "import_judgements",
+                str(directory),
+                "--create-users",
+                stdout=StringIO(),
+                stderr=stderr,
+            )
+            raise _Undo
+    except _Undo:
+        assert not must_fail(column, value), f"{value!r} in {file} {column} was accepted"
+        return
+    except CommandError:
+        pass
+    lines = stderr.getvalue().splitlines()
+    assert lines, value
+    assert all(ERROR_LINE.match(line) for line in lines), (value, lines)
+    assert not any("please report this" in line for line in lines), (value, lines)
+    assert counts() == before
+
+
+ALL_CELLS = [(f, c) for f, columns in FILE_COLUMNS.items() for c in columns]
+
+
 @time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False)
-@pytest.mark.parametrize(
-    ("file", "column"), [(f, c) for f, columns in FILE_COLUMNS.items() for c in columns]
-)
+@pytest.mark.parametrize(("file", "column"), ALL_CELLS)
 def test_garbage_in_any_cell_gives_row_errors_and_writes_nothing(tmp_path, alice, file, column):
     for n, value in enumerate(GARBAGE):
-        directory = garbage_files(tmp_path / str(n), file, column, value)
-        before, stderr = counts(), StringIO()
-        try:
-            with transaction.atomic():
-                call_command(
-                    "import_judgements",
-                    str(directory),
-                    "--create-users",
-                    stdout=StringIO(),
-                    stderr=stderr,
-                )
-                raise _Undo
-        except _Undo:
-            assert not must_fail(column, value), f"{value!r} in {file} {column} was accepted"
-            continue
-        except CommandError:
-            pass
-        lines = stderr.getvalue().splitlines()
-        assert lines, value
-        assert all(ERROR_LINE.match(line) for line in lines), (value, lines)
-        assert not any("please report this" in line for line in lines), (value, lines)
-        assert counts() == before
+        import_once(garbage_files(tmp_path / str(n), file, column, value), file, column, value)
+
+
+OFFSETS = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(
+    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
+)
+CELL_VALUES = (
+    st.text(max_size=30)
+    | st.dates().map(dt.date.isoformat)
+    | st.datetimes(timezones=st.none() | OFFSETS).map(dt.datetime.isoformat)
+    | st.decimals(allow_nan=True).map(str)
+    | st.sampled_from(GARBAGE)
+)
+
+
+@time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cell=st.sampled_from(ALL_CELLS), value=CELL_VALUES)
+def test_any_value_in_any_cell_imports_or_fails_with_row_errors(tmp_path, alice, cell, value):
+    file, column = cell
+    directory = garbage_files(Path(tempfile.mkdtemp(dir=tmp_path)) / "files", file, column, value)
+    import_once(directory, file, column, value)
