@@ -30,7 +30,8 @@ Choices where DESIGN is silent:
   dates and times in years ``dates.MIN_YEAR``..``dates.MAX_YEAR`` (checked before any date
   arithmetic, which therefore cannot overflow); no time after ``today`` (the app stamps rows
   with now); no indicator observed after ``today``; no revision at or after the window's close
-  (``authoring.estimate_close``: hindsight); no resolution before the window opens; source URLs
+  (``authoring.estimate_close``: hindsight); no ``resolved_at`` that ``authoring.resolve`` would
+  refuse on that day (an annulment may precede the window, as in the app); source URLs
   as ``forms.SourceURLField`` accepts them (http/https); no NUL characters (PostgreSQL refuses
   them).
 """
@@ -425,7 +426,7 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     if not outcome and (resolved_at or row.get("resolution_note")):
         row.error("outcome", "is empty, but the row has a resolution (resolved_at or note)")
     tz = timezone.get_current_timezone()
-    _check_resolved_after_start(row, resolved_at, start, tz)
+    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
     if not row.ok:
         return None
     assert reference and statement and owner and team and start and end and probability is not None
@@ -456,11 +457,33 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     )
 
 
-def _check_resolved_after_start(
-    row: _Row, resolved_at: dt.datetime | None, start: dt.date | None, tz: dt.tzinfo
+def _check_resolved_at(
+    row: _Row,
+    outcome: str | None,
+    resolved_at: dt.datetime | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    occurred_on: dt.date | None,
 ) -> None:
-    if resolved_at and start and resolved_at < scoring.opening(start, tz):
-        row.error("resolved_at", f"{resolved_at.isoformat()} is before the window starts ({start})")
+    """The app resolves at "now": as authoring.resolve, that day must allow the outcome.
+
+    Only an annulment may come before the window starts (a question can break early).
+    """
+    if not (resolved_at and start and end) or outcome not in (
+        Outcome.OCCURRED,
+        Outcome.DID_NOT_OCCUR,
+    ):
+        return
+    day, when = timezone.localdate(resolved_at), resolved_at.isoformat()
+    if day < start:
+        row.error("resolved_at", f"{when} is before the window starts ({start})")
+    elif outcome == Outcome.OCCURRED and occurred_on and day < occurred_on:
+        row.error("resolved_at", f"{when} is before the day it occurred ({occurred_on})")
+    elif outcome == Outcome.DID_NOT_OCCUR and day <= end:
+        row.error(
+            "resolved_at",
+            f"{when} is not after the window ended ({end}): 'did_not_occur' needs it over",
+        )
 
 
 def _parse_estimate(
@@ -566,7 +589,7 @@ def _parse_resolution(
     if occurred_on and start and end and not start <= occurred_on <= end:
         row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
     resolved_at = row.moment("resolved_at", today=today, required=True)
-    _check_resolved_after_start(row, resolved_at, start, timezone.get_current_timezone())
+    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
     source_url = row.url("source_url")
     if reference and reference not in judgements and reference not in known:
         row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")

@@ -909,23 +909,41 @@ def test_an_estimate_in_the_last_second_of_the_window_is_accepted(tmp_path, alic
     [
         (
             "judgements.csv",
-            {"outcome": "annulled", "resolved_at": "2024-12-31T23:59:59+00:00"},
+            {"resolved_at": "2024-12-31T23:59:59+00:00"},
             "judgements.csv:2: resolved_at: 2024-12-31T23:59:59+00:00 is before the window "
             "starts (2025-01-01)",
         ),
         (
             "resolutions.csv",
-            {"outcome": "annulled", "occurred_on": "", "resolved_at": "2024-06-01T09:00:00"},
+            {"resolved_at": "2024-06-01T09:00:00"},
             "resolutions.csv:2: resolved_at: 2024-06-01T09:00:00+00:00 is before the window "
             "starts (2025-01-01)",
         ),
+        (
+            "resolutions.csv",
+            {"resolved_at": "2025-03-31T23:00:00+00:00"},
+            "resolutions.csv:2: resolved_at: 2025-03-31T23:00:00+00:00 is before the day it "
+            "occurred (2025-04-01)",
+        ),
+        (
+            "judgements.csv",
+            {"resolved_at": "2025-12-31T18:00:00+00:00"},
+            "judgements.csv:2: resolved_at: 2025-12-31T18:00:00+00:00 is not after the window "
+            "ended (2025-12-31): 'did_not_occur' needs it over",
+        ),
     ],
 )
-def test_a_resolution_before_the_window_starts_is_a_row_error(
+def test_a_resolution_dated_when_the_app_would_refuse_it_is_a_row_error(
     tmp_path, alice, file, cells, expected
 ):
     errors = errors_of(one_bad_row(tmp_path, file, cells))
     assert errors == [expected]
+
+
+def test_an_annulment_before_the_window_starts_is_accepted_as_in_the_app(tmp_path, alice):
+    row = judgement_row(outcome="annulled", resolved_at="2024-12-01T09:00:00+00:00")
+    assert import_judgements(files(tmp_path, [row]), today=TODAY).resolutions == 1
+    assert Judgement.objects.get().resolution.resolved_at.date() == dt.date(2024, 12, 1)
 
 
 @pytest.mark.parametrize(
