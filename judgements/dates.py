@@ -3,6 +3,18 @@
 import calendar
 import datetime as dt
 
+# The years any date in Yardstick may fall in (imports, forms and a database check share them).
+# Far enough apart for any real history or forecast, near enough that date arithmetic on
+# them (a default window of 12 months, a close at 24:00, alert thresholds) cannot overflow.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def check_year(day: dt.date) -> None:
+    """Raise ValueError unless ``day`` (a date or datetime) lies in MIN_YEAR..MAX_YEAR."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"the year {day.year} lies outside {MIN_YEAR}–{MAX_YEAR}")
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months later, clamped to the month's end.

@@ -26,6 +26,14 @@ Choices where DESIGN is silent:
   is then caught up by the next scan with the single most urgent alert, the older thresholds
   marked skipped, never a burst.
 - Resolutions are scored by ``scoring.score_judgement``, exactly as ``authoring.resolve``.
+- Rows are held to the app's rules, so an import can hold nothing the web forms would refuse:
+  dates and times in years ``dates.MIN_YEAR``..``dates.MAX_YEAR`` (checked before any date
+  arithmetic, which therefore cannot overflow); no time after ``today`` (the app stamps rows
+  with now); no indicator observed after ``today``; no revision at or after the window's close
+  (``authoring.estimate_close``: hindsight); no ``resolved_at`` that ``authoring.resolve`` would
+  refuse on that day (an annulment may precede the window, as in the app); source URLs
+  as ``forms.SourceURLField`` accepts them (http/https); no NUL characters (PostgreSQL refuses
+  them).
 """
 
 from __future__ import annotations
@@ -44,12 +52,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from . import alerts, scoring
+from .dates import check_year
+from .forms import SourceURLField
 from .models import (
     Assessment,
     ChangeAction,
@@ -205,12 +214,23 @@ class _Row:
                 self.error(column, "is required (a date like 2026-01-31)")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.error(column, f"{value!r} is not a date like 2026-01-31")
             return None
+        return day if self._in_range(column, value, day) else None
 
-    def moment(self, column: str, *, required: bool = False) -> dt.datetime | None:
+    def _in_range(self, column: str, value: str, day: dt.date) -> bool:
+        # Bounded before any arithmetic, so nothing later can overflow on it.
+        try:
+            check_year(day)
+        except ValueError as exc:
+            self.error(column, f"{value!r}: {exc}")
+            return False
+        return True
+
+    def moment(self, column: str, *, today: dt.date, required: bool = False) -> dt.datetime | None:
+        """An aware time, in range and not after ``today`` (the app stamps rows with now)."""
         value = self.get(column)
         if not value:
             if required:
@@ -221,8 +241,15 @@ class _Row:
         except ValueError:
             self.error(column, f"{value!r} is not a time like 2026-01-31T09:30:00+00:00")
             return None
+        if not self._in_range(column, value, parsed):
+            return None
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+        # The same instant in UTC: PostgreSQL refuses offsets Python allows (up to ±23:59).
+        parsed = parsed.astimezone(dt.UTC)
+        if timezone.localdate(parsed) > today:
+            self.error(column, f"{value!r} is in the future (today is {today})")
+            return None
         return parsed
 
     def probability(self, column: str = "probability") -> Decimal | None:
@@ -262,13 +289,16 @@ class _Row:
             self.error(column, f"is longer than {length} characters")
 
     def url(self, column: str) -> str:
+        """A source address, held to the web form's rule (http or https only)."""
         value = self.get(column)
         self.at_most(column, 500)
         if value:
             try:
-                URLValidator()(value)
-            except ValidationError:
-                self.error(column, f"{value!r} is not a URL")
+                SourceURLField().clean(value)
+            except ValidationError as exc:
+                self.error(
+                    column, f"{value!r} is not a URL the app accepts: {' '.join(exc.messages)}"
+                )
         return value
 
 
@@ -312,6 +342,10 @@ def _read(path: Path, columns: tuple[str, ...], errors: list[RowError]) -> Itera
             row = _Row(name, start, cells, errors)
             if None in cells:
                 row.error("-", f"has more cells than the header has columns ({len(header)})")
+            for column, value in cells.items():
+                # PostgreSQL refuses NUL in text; the web forms strip it as well.
+                if column is not None and value and "\x00" in value:
+                    row.error(column, "contains a NUL character (0x00)")
             yield row
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -367,14 +401,19 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     end = row.date("window_end", required=False)
     if start and end is None and not row.get("window_end"):
         end = Judgement.default_window_end(start)
+        try:
+            check_year(end)
+        except ValueError as exc:
+            row.error("window_end", f"is empty and 12 months after window_start is {end}: {exc}")
+            end = None
     if start and end and end <= start:
         row.error("window_end", f"{end} is not after window_start {start}")
     probability = row.probability()
     confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
-    created_at = row.moment("created_at")
+    created_at = row.moment("created_at", today=today)
     outcome = row.choice("outcome", Outcome.values, default="")
     occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
-    resolved_at = row.moment("resolved_at")
+    resolved_at = row.moment("resolved_at", today=today)
     source_url = row.url("resolution_source_url")
     if occurred_on and outcome != Outcome.OCCURRED:
         row.error("occurred_on", "is only given when the outcome is 'occurred'")
@@ -386,10 +425,11 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
         row.error("outcome", f"cannot be 'did_not_occur' before the window ends ({end})")
     if not outcome and (resolved_at or row.get("resolution_note")):
         row.error("outcome", "is empty, but the row has a resolution (resolved_at or note)")
+    tz = timezone.get_current_timezone()
+    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
     if not row.ok:
         return None
     assert reference and statement and owner and team and start and end and probability is not None
-    tz = timezone.get_current_timezone()
     created_at = created_at or scoring.opening(start, tz)
     if outcome and resolved_at is None:
         resolved_at = max(created_at, scoring.close(end, tz, occurred_on=occurred_on))
@@ -417,10 +457,41 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     )
 
 
-def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+def _check_resolved_at(
+    row: _Row,
+    outcome: str | None,
+    resolved_at: dt.datetime | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    occurred_on: dt.date | None,
+) -> None:
+    """The app resolves at "now": as authoring.resolve, that day must allow the outcome.
+
+    Only an annulment may come before the window starts (a question can break early).
+    """
+    if not (resolved_at and start and end) or outcome not in (
+        Outcome.OCCURRED,
+        Outcome.DID_NOT_OCCUR,
+    ):
+        return
+    day, when = timezone.localdate(resolved_at), resolved_at.isoformat()
+    if day < start:
+        row.error("resolved_at", f"{when} is before the window starts ({start})")
+    elif outcome == Outcome.OCCURRED and occurred_on and day < occurred_on:
+        row.error("resolved_at", f"{when} is before the day it occurred ({occurred_on})")
+    elif outcome == Outcome.DID_NOT_OCCUR and day <= end:
+        row.error(
+            "resolved_at",
+            f"{when} is not after the window ended ({end}): 'did_not_occur' needs it over",
+        )
+
+
+def _parse_estimate(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
     reference = row.required("reference")
     row.at_most("author", 150)
-    made_at = row.moment("made_at", required=True)
+    made_at = row.moment("made_at", today=today, required=True)
     probability = row.probability()
     confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
     if reference and reference not in judgements and reference not in known:
@@ -428,6 +499,16 @@ def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[
     parent = judgements.get(reference or "")
     if parent and made_at and made_at < parent.created_at:
         row.error("made_at", f"{made_at} is before the first estimate ({parent.created_at})")
+    if parent and made_at:
+        # As authoring.estimate_close: once the window closed, a revision is hindsight.
+        tz = timezone.get_current_timezone()
+        closes = scoring.close(parent.window_end, tz, occurred_on=parent.occurred_on)
+        if made_at >= closes:
+            row.error(
+                "made_at",
+                f"{made_at.isoformat()} is at or after the window closed ({closes.isoformat()}): "
+                "a revision then would be hindsight",
+            )
     if row.ok and parent:
         parent.estimates.append(
             {
@@ -441,11 +522,15 @@ def _parse_estimate(row: _Row, judgements: dict[str, _JudgementRow], known: set[
         )
 
 
-def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+def _parse_indicator(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
     reference = row.required("reference")
     row.at_most("logged_by", 150)
     row.at_most("retracted_by", 150)
     observed_on = row.date("observed_on")
+    if observed_on and observed_on > today:
+        row.error("observed_on", f"{observed_on} is in the future (today is {today})")
     direction = row.choice("direction", Direction.values)
     strength = row.choice("strength", Strength.values, default=Strength.MODERATE)
     summary = row.required("summary")
@@ -457,8 +542,8 @@ def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set
     credibility = int(credibility_text) if credibility_text in list("123456") else None
     if credibility is None:
         row.error("credibility", f"{credibility_text!r} is not an information credibility 1–6")
-    logged_at = row.moment("logged_at")
-    retracted_at = row.moment("retracted_at")
+    logged_at = row.moment("logged_at", today=today)
+    retracted_at = row.moment("retracted_at", today=today)
     reason = row.get("retraction_reason")
     if bool(retracted_at) != bool(reason):
         row.error("retraction_reason", "a retraction needs both retracted_at and a reason")
@@ -488,7 +573,9 @@ def _parse_indicator(row: _Row, judgements: dict[str, _JudgementRow], known: set
         )
 
 
-def _parse_resolution(row: _Row, judgements: dict[str, _JudgementRow], known: set[str]) -> None:
+def _parse_resolution(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
     """An earlier resolution of a re-resolved judgement (resolutions.csv)."""
     reference = row.required("reference")
     row.at_most("resolved_by", 150)
@@ -501,7 +588,8 @@ def _parse_resolution(row: _Row, judgements: dict[str, _JudgementRow], known: se
         row.error("occurred_on", "is only given when the outcome is 'occurred'")
     if occurred_on and start and end and not start <= occurred_on <= end:
         row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
-    resolved_at = row.moment("resolved_at", required=True)
+    resolved_at = row.moment("resolved_at", today=today, required=True)
+    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
     source_url = row.url("source_url")
     if reference and reference not in judgements and reference not in known:
         row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
@@ -545,7 +633,7 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     judgements: dict[str, _JudgementRow] = {}
     seen: dict[str, int] = {}
     for row in _read(path, JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA, errors):
-        parsed = _parse_judgement(row, today)
+        parsed = _guarded(_parse_judgement, row, today)
         reference = row.get("reference")
         if reference in seen:
             row.error("reference", f"{reference!r} is already on line {seen[reference]}")
@@ -562,7 +650,7 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     ):
         if (directory / name).exists():
             for row in _read(directory / name, columns, errors):
-                parse(row, judgements, known)
+                _guarded(parse, row, judgements, known, today)
     usernames = _usernames(judgements)
     existing_users = {
         u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)
@@ -573,6 +661,15 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
         raise ImportFailed(sorted(errors, key=lambda e: (e.file, e.line, e.column)))
     teams = {name: _find_team(name) for name in {j.team for j in judgements.values()}}
     return _Plan(judgements, usernames, teams, existing_users)
+
+
+def _guarded(parse: Any, row: _Row, *args: Any) -> Any:
+    """Run one row's checks; a check that breaks on some cell is a row error, not a traceback."""
+    try:
+        return parse(row, *args)
+    except Exception as exc:  # the checks above should make this unreachable
+        row.error("-", f"could not be checked ({type(exc).__name__}: {exc}); please report this")
+        return None
 
 
 def _other_references(directory: Path) -> list[str]:
@@ -587,7 +684,8 @@ def _other_references(directory: Path) -> list[str]:
                 contextlib.suppress(csv.Error),
             ):
                 names.update((r.get("reference") or "").strip() for r in csv.DictReader(handle))
-    return sorted(names - {""})
+    # A reference with NUL is a row error; PostgreSQL would refuse it even in a query.
+    return sorted(n for n in names if n and "\x00" not in n)
 
 
 def _usernames(judgements: dict[str, _JudgementRow]) -> set[str]:

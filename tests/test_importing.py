@@ -3,21 +3,31 @@
 import csv
 import datetime as dt
 import json
+import re
+import tempfile
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from judgements import alerts, authoring, scorecards
+from judgements.dates import MAX_YEAR, MIN_YEAR, check_year
 from judgements.exporting import export_judgements
 from judgements.importing import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
+    INDICATOR_EXTRA,
     JUDGEMENT_COLUMNS,
+    JUDGEMENT_EXTRA,
+    RESOLUTION_COLUMNS,
     ImportFailed,
     import_judgements,
 )
@@ -724,3 +734,373 @@ def test_an_earlier_resolution_is_kept_and_the_current_one_is_from_judgements_cs
     first = judgement.resolutions.get(outcome="occurred")
     assert first.brier == pytest.approx(0.09)  # scored like any resolution: (0.7 − 1)²
     assert not first.is_current and judgement.resolution.is_current
+
+
+# --- Dates stay in range; the app's own rules hold for imported rows ---------------------
+
+
+def test_check_year_accepts_the_bounds_and_refuses_beyond_them():
+    check_year(dt.date(MIN_YEAR, 1, 1))
+    check_year(dt.datetime(MAX_YEAR, 12, 31, 23, 59))
+    for day in (dt.date(MIN_YEAR - 1, 12, 31), dt.date(MAX_YEAR + 1, 1, 1), dt.date.max):
+        with pytest.raises(ValueError, match=f"lies outside {MIN_YEAR}–{MAX_YEAR}"):
+            check_year(day)
+
+
+def test_a_start_in_9999_without_an_end_is_a_row_error_not_an_overflow(tmp_path, alice):
+    row = judgement_row("KJ-2025-0002", window_start="9999-06-01", window_end="")
+    errors = errors_of(files(tmp_path, [judgement_row(), row]))
+    assert errors == [
+        "judgements.csv:3: window_start: '9999-06-01': the year 9999 lies outside 1900–2200"
+    ]
+    assert not Judgement.objects.exists()
+
+
+def test_an_annulled_row_ending_on_the_last_day_of_9999_is_a_row_error(tmp_path, alice):
+    row = judgement_row(window_end="9999-12-31", outcome="annulled")
+    errors = errors_of(files(tmp_path, [row]))
+    assert errors == [
+        "judgements.csv:2: window_end: '9999-12-31': the year 9999 lies outside 1900–2200"
+    ]
+
+
+def test_a_default_window_end_past_the_last_year_is_a_row_error(tmp_path, alice):
+    row = judgement_row(window_start="2200-06-01", window_end="")
+    errors = errors_of(files(tmp_path, [row]))
+    assert errors == [
+        "judgements.csv:2: window_end: is empty and 12 months after window_start is "
+        "2201-06-01: the year 2201 lies outside 1900–2200"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file", "cells", "expected"),
+    [
+        ("judgements.csv", {"window_start": "1899-12-31"}, "window_start: '1899-12-31': the year"),
+        ("judgements.csv", {"window_end": "2201-01-01"}, "window_end: '2201-01-01': the year"),
+        ("judgements.csv", {"created_at": "9999-12-31T23:59:59+00:00"}, "created_at: '9999-12"),
+        (
+            "judgements.csv",
+            {"outcome": "occurred", "occurred_on": "0001-01-01"},
+            "occurred_on: '0001-01-01': the year 1 lies outside",
+        ),
+        (
+            "judgements.csv",
+            {"outcome": "annulled", "resolved_at": "0001-01-01T00:00:00+14:00"},
+            "resolved_at: '0001-01-01T00:00:00+14:00': the year 1 lies outside",
+        ),
+        ("estimates.csv", {"made_at": "9999-12-31T23:59:59"}, "made_at: '9999-12-31T23:59:59'"),
+        ("indicators.csv", {"observed_on": "1066-10-14"}, "observed_on: '1066-10-14': the year"),
+        ("indicators.csv", {"logged_at": "2999-01-01T00:00"}, "logged_at: '2999-01-01T00:00'"),
+        ("resolutions.csv", {"window_end": "9999-12-31"}, "window_end: '9999-12-31': the year"),
+        ("resolutions.csv", {"resolved_at": "9999-12-31T23:59"}, "resolved_at: '9999-12-31T23"),
+    ],
+)
+def test_a_date_outside_1900_to_2200_is_a_row_error_in_every_file(
+    tmp_path, alice, file, cells, expected
+):
+    directory = one_bad_row(tmp_path, file, cells)
+    errors = errors_of(directory)
+    assert any(e.startswith(f"{file}:2: ") and expected in e for e in errors), errors
+    assert not Judgement.objects.exists()
+
+
+def one_bad_row(tmp_path: Path, file: str, cells: dict[str, str]) -> Path:
+    """A clean resolved judgement, and one row of ``file`` with ``cells`` changed."""
+    judgement = judgement_row(outcome="did_not_occur")
+    changed = {
+        "judgements.csv": judgement_row(**{"outcome": "did_not_occur", **cells}),
+        "estimates.csv": estimate_row(**cells),
+        "indicators.csv": indicator_row(**cells),
+        "resolutions.csv": earlier_row(**cells),
+    }[file]
+    if file != "judgements.csv":
+        write(tmp_path, "judgements.csv", list(judgement), [judgement])
+    write(tmp_path, file, list(changed), [changed])
+    return tmp_path
+
+
+def test_an_indicator_observed_after_today_is_a_row_error(tmp_path, alice):
+    directory = files(
+        tmp_path,
+        [judgement_row(window_end="2027-06-30")],
+        indicators=[
+            indicator_row(observed_on="2026-11-26"),
+            indicator_row(observed_on="2026-11-27"),
+        ],
+    )
+    errors = errors_of(directory)
+    assert errors == [
+        "indicators.csv:3: observed_on: 2026-11-27 is in the future (today is 2026-11-26)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/report", "javascript:alert(1)", "file:///etc/x"]
+)
+@pytest.mark.parametrize(
+    ("file", "column"),
+    [
+        ("indicators.csv", "source_url"),
+        ("resolutions.csv", "source_url"),
+        ("judgements.csv", "resolution_source_url"),
+    ],
+)
+def test_a_source_url_that_is_not_http_or_https_is_a_row_error(tmp_path, alice, file, column, url):
+    directory = one_bad_row(tmp_path, file, {column: url})
+    errors = errors_of(directory)
+    assert errors == [
+        f"{file}:2: {column}: {url!r} is not a URL the app accepts: "
+        "Give an http:// or https:// address."
+    ]
+
+
+def test_http_and_https_source_urls_are_accepted(tmp_path, alice):
+    indicators = [
+        indicator_row(source_url="http://example.org/a"),
+        indicator_row(source_url="HTTPS://example.org/b"),
+    ]
+    result = import_judgements(
+        files(tmp_path, [judgement_row()], indicators=indicators), today=TODAY
+    )
+    assert result.indicators == 2
+
+
+@pytest.mark.parametrize(
+    ("judgement_cells", "made_at", "closes"),
+    [
+        ({}, "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00"),
+        ({"outcome": "did_not_occur"}, "2026-03-01T09:00:00+00:00", "2026-01-01T00:00:00+00:00"),
+        (
+            {"outcome": "occurred", "occurred_on": "2025-04-01"},
+            "2025-04-01T12:00:00+00:00",
+            "2025-04-01T00:00:00+00:00",
+        ),
+    ],
+)
+def test_an_estimate_made_once_the_window_closed_is_hindsight_and_a_row_error(
+    tmp_path, alice, judgement_cells, made_at, closes
+):
+    directory = files(
+        tmp_path,
+        [judgement_row(**judgement_cells)],
+        estimates=[
+            estimate_row(made_at="2025-03-01T10:00:00+00:00"),
+            estimate_row(made_at=made_at),
+        ],
+    )
+    errors = errors_of(directory)
+    assert errors == [
+        f"estimates.csv:3: made_at: {made_at} is at or after the window closed ({closes}): "
+        "a revision then would be hindsight"
+    ]
+    assert authoring.estimate_close  # the app's rule these rows are held to
+
+
+def test_an_estimate_in_the_last_second_of_the_window_is_accepted(tmp_path, alice):
+    directory = files(
+        tmp_path, [judgement_row()], estimates=[estimate_row(made_at="2025-12-31T23:59:59+00:00")]
+    )
+    assert import_judgements(directory, today=TODAY).estimates == 2
+
+
+@pytest.mark.parametrize(
+    ("file", "cells", "expected"),
+    [
+        (
+            "judgements.csv",
+            {"resolved_at": "2024-12-31T23:59:59+00:00"},
+            "judgements.csv:2: resolved_at: 2024-12-31T23:59:59+00:00 is before the window "
+            "starts (2025-01-01)",
+        ),
+        (
+            "resolutions.csv",
+            {"resolved_at": "2024-06-01T09:00:00"},
+            "resolutions.csv:2: resolved_at: 2024-06-01T09:00:00+00:00 is before the window "
+            "starts (2025-01-01)",
+        ),
+        (
+            "resolutions.csv",
+            {"resolved_at": "2025-03-31T23:00:00+00:00"},
+            "resolutions.csv:2: resolved_at: 2025-03-31T23:00:00+00:00 is before the day it "
+            "occurred (2025-04-01)",
+        ),
+        (
+            "judgements.csv",
+            {"resolved_at": "2025-12-31T18:00:00+00:00"},
+            "judgements.csv:2: resolved_at: 2025-12-31T18:00:00+00:00 is not after the window "
+            "ended (2025-12-31): 'did_not_occur' needs it over",
+        ),
+    ],
+)
+def test_a_resolution_dated_when_the_app_would_refuse_it_is_a_row_error(
+    tmp_path, alice, file, cells, expected
+):
+    errors = errors_of(one_bad_row(tmp_path, file, cells))
+    assert errors == [expected]
+
+
+def test_an_annulment_before_the_window_starts_is_accepted_as_in_the_app(tmp_path, alice):
+    row = judgement_row(outcome="annulled", resolved_at="2024-12-01T09:00:00+00:00")
+    assert import_judgements(files(tmp_path, [row]), today=TODAY).resolutions == 1
+    assert Judgement.objects.get().resolution.resolved_at.date() == dt.date(2024, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("file", "column", "cells"),
+    [
+        ("judgements.csv", "created_at", {}),
+        ("judgements.csv", "resolved_at", {}),
+        ("estimates.csv", "made_at", {}),
+        ("indicators.csv", "logged_at", {}),
+        ("indicators.csv", "retracted_at", {"retraction_reason": "Misread."}),
+        ("resolutions.csv", "resolved_at", {}),
+    ],
+)
+def test_a_time_after_the_import_day_is_a_row_error(tmp_path, alice, file, column, cells):
+    value = "2026-11-27T00:00:00+00:00"
+    errors = errors_of(one_bad_row(tmp_path, file, {column: value, **cells}))
+    assert f"{file}:2: {column}: {value!r} is in the future (today is 2026-11-26)" in errors
+
+
+# --- Garbage in any cell of any file: row errors, never a traceback -----------------------
+
+GARBAGE = [
+    "",
+    " ",
+    "x",
+    "-1",
+    "7",
+    "1e999999",
+    "1e-999999999",
+    "NaN",
+    "-inf",
+    "%",
+    "150%",
+    "0001-01-01",
+    "1899-12-31",
+    "2201-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2025-02-30",
+    "2025-W01-1",
+    "9999-12-31T23:59:59+00:00",
+    "9999-12-31T23:59:59",
+    "0001-01-01T00:00:00+14:00",
+    "2025-01-01T00:00:00-23:59",
+    "javascript:alert(1)",
+    "ftp://example.org/x",
+    "http://",
+    "é" * 600,
+    "a\x00b",
+    "=cmd|' /C calc'!A0",
+    "occurred",
+    "annulled",
+    '"quoted"\nnew line',
+]
+OUT_OF_RANGE = {"0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"}
+OUT_OF_RANGE_TIMES = {
+    "9999-12-31T23:59:59+00:00",
+    "9999-12-31T23:59:59",
+    "0001-01-01T00:00:00+14:00",
+}
+DATE_COLUMNS = {"window_start", "window_end", "occurred_on", "observed_on"}
+TIME_COLUMNS = {"created_at", "resolved_at", "made_at", "logged_at", "retracted_at"}
+ERROR_LINE = re.compile(r"^(judgements|estimates|indicators|resolutions)\.csv:\d+: [^:\s]+: \S")
+FILE_COLUMNS = {
+    "judgements.csv": JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA,
+    "estimates.csv": ESTIMATE_COLUMNS,
+    "indicators.csv": INDICATOR_COLUMNS + INDICATOR_EXTRA,
+    "resolutions.csv": RESOLUTION_COLUMNS,
+}
+
+
+class _Undo(Exception):
+    """Rolls back an import that went through, so each garbage value starts clean."""
+
+
+def must_fail(column: str, value: str) -> bool:
+    return (
+        "\x00" in value
+        or (column in DATE_COLUMNS and value in OUT_OF_RANGE)
+        or (column in TIME_COLUMNS and value in OUT_OF_RANGE_TIMES)
+    )
+
+
+def garbage_files(directory: Path, file: str, column: str, value: str) -> Path:
+    directory.mkdir()
+    judgement = {c: "" for c in FILE_COLUMNS["judgements.csv"]}
+    judgement.update(judgement_row(outcome="did_not_occur"))
+    rows = {
+        "judgements.csv": judgement,
+        "estimates.csv": estimate_row(),
+        "indicators.csv": {**{c: "" for c in INDICATOR_EXTRA}, **indicator_row()},
+        "resolutions.csv": earlier_row(),
+    }
+    rows[file] = {**rows[file], column: value}
+    for name in {"judgements.csv", file}:
+        write(directory, name, FILE_COLUMNS[name], [rows[name]])
+    return directory
+
+
+def counts() -> tuple[int, ...]:
+    models = (Judgement, Estimate, Indicator, Resolution, Team, Assessment, ChangeRecord, User)
+    return tuple(model.objects.count() for model in models)
+
+
+def import_once(directory: Path, file: str, column: str, value: str) -> None:
+    """Import through the command: either it goes through (then undone) or it fails cleanly."""
+    before, stderr = counts(), StringIO()
+    try:
+        with transaction.atomic():
+            call_command(
+                "import_judgements",
+                str(directory),
+                "--create-users",
+                stdout=StringIO(),
+                stderr=stderr,
+            )
+            raise _Undo
+    except _Undo:
+        assert not must_fail(column, value), f"{value!r} in {file} {column} was accepted"
+        return
+    except CommandError:
+        pass
+    lines = stderr.getvalue().splitlines()
+    assert lines, value
+    assert all(ERROR_LINE.match(line) for line in lines), (value, lines)
+    assert not any("please report this" in line for line in lines), (value, lines)
+    assert counts() == before
+
+
+ALL_CELLS = [(f, c) for f, columns in FILE_COLUMNS.items() for c in columns]
+
+
+@time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize(("file", "column"), ALL_CELLS)
+def test_garbage_in_any_cell_gives_row_errors_and_writes_nothing(tmp_path, alice, file, column):
+    for n, value in enumerate(GARBAGE):
+        import_once(garbage_files(tmp_path / str(n), file, column, value), file, column, value)
+
+
+OFFSETS = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(
+    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
+)
+CELL_VALUES = (
+    st.text(max_size=30)
+    | st.dates().map(dt.date.isoformat)
+    | st.datetimes(timezones=st.none() | OFFSETS).map(dt.datetime.isoformat)
+    | st.decimals(allow_nan=True).map(str)
+    | st.sampled_from(GARBAGE)
+)
+
+
+@time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cell=st.sampled_from(ALL_CELLS), value=CELL_VALUES)
+def test_any_value_in_any_cell_imports_or_fails_with_row_errors(tmp_path, alice, cell, value):
+    file, column = cell
+    directory = garbage_files(Path(tempfile.mkdtemp(dir=tmp_path)) / "files", file, column, value)
+    import_once(directory, file, column, value)

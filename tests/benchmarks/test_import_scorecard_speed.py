@@ -37,8 +37,10 @@ def write_archive(directory, rng: random.Random) -> None:
             if end < TODAY and rng.random() < 0.95:
                 outcome = rng.choices(["occurred", "did_not_occur", "annulled"], [45, 50, 5])[0]
                 if outcome == "occurred":
+                    # From the second day: the revisions on the first day must come before
+                    # the close (00:00 of the day it occurred), or they would be hindsight.
                     occurred_on = (
-                        start + dt.timedelta(days=rng.randrange((end - start).days))
+                        start + dt.timedelta(days=1 + rng.randrange((end - start).days))
                     ).isoformat()
             writer.writerow(
                 [
