@@ -8,6 +8,8 @@ import datetime as dt
 # them (a default window of 12 months, a close at 24:00, alert thresholds) cannot overflow.
 MIN_YEAR = 1900
 MAX_YEAR = 2200
+MIN_DATE = dt.date(MIN_YEAR, 1, 1)
+MAX_DATE = dt.date(MAX_YEAR, 12, 31)
 
 
 def check_year(day: dt.date) -> None:
@@ -31,17 +33,3 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def start_of_day(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """00:00 of ``day`` in ``tz``, as an aware datetime."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-
-
-# The calendar Yardstick accepts anywhere (forms, imports, the database): wide enough for any
-# real window, narrow enough that window arithmetic (a year ahead, a day past the end) is safe.
-MIN_YEAR = 1900
-MAX_YEAR = 2200
-MIN_DATE = dt.date(MIN_YEAR, 1, 1)
-MAX_DATE = dt.date(MAX_YEAR, 12, 31)
-
-
-def check_year(day: dt.date) -> None:
-    """Raise ValueError for a date outside the years Yardstick accepts."""
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(f"{day.isoformat()} is outside the years {MIN_YEAR} to {MAX_YEAR}")
