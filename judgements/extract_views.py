@@ -258,8 +258,11 @@ def _placement(value, scale) -> str:
 @require_GET
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for_viewer(request, pk)
-    judgements = assessment.judgements.select_related("current_estimate", "owner").order_by(
-        "reference"
+    # Only the judgements this viewer may see, whatever team the assessment belongs to.
+    judgements = (
+        assessment.judgements.visible_to(request.user)
+        .select_related("current_estimate", "owner")
+        .order_by("reference")
     )
     context = {"assessment": assessment, "judgements": judgements}
     return render(request, "judgements/assessment.html", context)

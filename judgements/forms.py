@@ -148,7 +148,8 @@ def placement_text(probability: Decimal | None, scale: scales.Scale | None = Non
     if probability is None:
         return ""
     placement = (scale or site_scale()).place(probability)
-    percent = f"{scales.to_percent(probability).normalize():f}%"
+    # Two decimals at most: the number is stored to 0.01% and a 1e-99999 must not print in full.
+    percent = f"{scales.to_percent(probability).quantize(Decimal('0.01')).normalize():f}%"
     if placement.term is not None:
         return f"{percent} — {placement.label} (band {placement.term.band_text})"
     return f"{percent} — {placement.label}"

@@ -43,6 +43,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -60,6 +61,7 @@ from . import alerts, scoring
 from .dates import check_year
 from .forms import SourceURLField
 from .models import (
+    REFERENCE_PATTERN,
     Assessment,
     ChangeAction,
     ChangeRecord,
@@ -390,8 +392,16 @@ class _Plan:
     existing_users: dict[str, Any]
 
 
+REFERENCE_RE = re.compile(REFERENCE_PATTERN)  # the characters the URL pattern accepts
+
+
 def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     reference = row.required("reference")
+    if reference and not REFERENCE_RE.fullmatch(reference):
+        row.error(
+            "reference",
+            f"{reference!r} may use only letters, digits, '.', '_' and '-' (it goes into URLs)",
+        )
     for column, length in LENGTHS.items():
         row.at_most(column, length)
     statement = row.required("statement")
@@ -813,26 +823,35 @@ def _ensure_teams(plan: _Plan, result: ImportResult) -> dict[str, Team]:
 
 def _ensure_assessments(
     new: list[_JudgementRow], teams: dict[str, Team], result: ImportResult
-) -> dict[str, Assessment]:
-    titles = sorted({j.assessment for j in new if j.assessment})
-    found = {a.title: a for a in Assessment.objects.filter(title__in=titles).order_by("pk")}
-    for title in titles:
-        if title not in found:
-            rows = [j for j in new if j.assessment == title]
-            found[title] = Assessment.objects.create(
-                title=title,
-                published_on=min(j.window_start for j in rows),
-                team=teams[rows[0].team],
+) -> dict[tuple[str, str], Assessment]:
+    """Assessments by (title, team): a title is looked up within the row's team only, so a
+    judgement never joins another team's assessment; a missing one is created in that team."""
+    wanted = sorted({(j.assessment, j.team) for j in new if j.assessment})
+    titles = {title for title, _ in wanted}
+    existing = Assessment.objects.filter(title__in=titles).order_by("pk")
+    found: dict[tuple[str, int], Assessment] = {}
+    for assessment in existing:
+        found.setdefault((assessment.title, assessment.team_id), assessment)
+    result_map = {}
+    for title, team_key in wanted:
+        team = teams[team_key]
+        assessment = found.get((title, team.pk))
+        if assessment is None:
+            rows = [j for j in new if j.assessment == title and j.team == team_key]
+            assessment = Assessment.objects.create(
+                title=title, published_on=min(j.window_start for j in rows), team=team
             )
+            found[(title, team.pk)] = assessment
             result.assessments_created.append(title)
-    return found
+        result_map[(title, team_key)] = assessment
+    return result_map
 
 
 def _create_judgements(
     new: list[_JudgementRow],
     users: dict[str, Any],
     teams: dict[str, Team],
-    assessments: dict[str, Assessment],
+    assessments: dict[tuple[str, str], Assessment],
 ) -> dict[str, Judgement]:
     objects = []
     for j in new:
@@ -842,7 +861,7 @@ def _create_judgements(
             resolution_criteria=j.criteria,
             owner=users[j.owner],
             team=teams[j.team],
-            assessment=assessments.get(j.assessment),
+            assessment=assessments.get((j.assessment, j.team)),
             window_start=j.window_start,
             window_end=j.window_end,
             created_by=users[j.created_by],

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -181,10 +181,23 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
         return self.filter(team_id__in=team_ids(user))
 
 
+# References appear in URLs and emails (KJ-2026-0007, GJP-1004-2).
+REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+
 class Judgement(models.Model):
     """One resolvable proposition with a window, an owner and a history of estimates."""
 
-    reference = models.CharField(max_length=32, unique=True)
+    reference = models.CharField(
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                rf"^{REFERENCE_PATTERN}\Z",
+                "Use only letters, digits, '.', '_' and '-' in a reference.",
+            )
+        ],
+    )
     statement = models.TextField()
     resolution_criteria = models.TextField(blank=True)
     owner = models.ForeignKey(

@@ -134,11 +134,11 @@ def can_reresolve(user, judgement: Judgement) -> bool:
 
 
 def can_change_indicator(user, indicator: Indicator) -> bool:
-    """Edit or retract: whoever logged it, the judgement's owner, or a lead of its team."""
+    """Edit or retract: whoever logged it, or a lead of its team."""
     judgement = indicator.judgement
     if not can_log_indicator(user, judgement):
         return False
-    return indicator.logged_by_id == user.pk or can_edit(user, judgement)
+    return indicator.logged_by_id == user.pk or leads(user, judgement)
 
 
 def group_for(role: Role):

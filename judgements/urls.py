@@ -1,6 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import dashboard_views, extract_views, track_records, views
+from .models import REFERENCE_PATTERN
+
+
+class ReferenceConverter:
+    """A judgement reference: letters, digits, '.', '_', '-' (no slash, no control bytes)."""
+
+    regex = REFERENCE_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class UsernameConverter(ReferenceConverter):
+    """Django's username characters: letters, digits and @ . + - _."""
+
+    regex = r"[\w.@+-]+"
+
+
+register_converter(ReferenceConverter, "ref")
+register_converter(UsernameConverter, "username")
+
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
@@ -16,24 +40,24 @@ urlpatterns = [
         name="extract-placement",
     ),
     path("assessments/<int:pk>/", extract_views.assessment_detail, name="assessment-detail"),
-    path("judgements/<str:reference>/", views.judgement_detail, name="judgement-detail"),
-    path("judgements/<str:reference>/edit/", views.judgement_edit, name="judgement-edit"),
-    path("judgements/<str:reference>/estimate/", views.estimate_revise, name="estimate-revise"),
-    path("judgements/<str:reference>/resolve/", views.judgement_resolve, name="judgement-resolve"),
-    path("judgements/<str:reference>/mute/", views.toggle_mute, name="judgement-mute"),
-    path("judgements/<str:reference>/indicators/", views.indicator_add, name="indicator-add"),
+    path("judgements/<ref:reference>/", views.judgement_detail, name="judgement-detail"),
+    path("judgements/<ref:reference>/edit/", views.judgement_edit, name="judgement-edit"),
+    path("judgements/<ref:reference>/estimate/", views.estimate_revise, name="estimate-revise"),
+    path("judgements/<ref:reference>/resolve/", views.judgement_resolve, name="judgement-resolve"),
+    path("judgements/<ref:reference>/mute/", views.toggle_mute, name="judgement-mute"),
+    path("judgements/<ref:reference>/indicators/", views.indicator_add, name="indicator-add"),
     path(
-        "judgements/<str:reference>/indicators/<int:pk>/",
+        "judgements/<ref:reference>/indicators/<int:pk>/",
         views.indicator_row,
         name="indicator-row",
     ),
     path(
-        "judgements/<str:reference>/indicators/<int:pk>/edit/",
+        "judgements/<ref:reference>/indicators/<int:pk>/edit/",
         views.indicator_edit,
         name="indicator-edit",
     ),
     path(
-        "judgements/<str:reference>/indicators/<int:pk>/retract/",
+        "judgements/<ref:reference>/indicators/<int:pk>/retract/",
         views.indicator_retract,
         name="indicator-retract",
     ),
@@ -43,7 +67,7 @@ urlpatterns = [
         name="track-record-team",
     ),
     path(
-        "track-record/<str:username>/",
+        "track-record/<username:username>/",
         track_records.person_track_record,
         name="track-record-user",
     ),

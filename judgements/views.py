@@ -241,9 +241,10 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     )
     may_edit = roles.can_edit(user, judgement)
     may_log = roles.can_log_indicator(user, judgement)
+    is_lead = roles.leads(user, judgement)  # the same rule as roles.can_change_indicator
     for indicator in indicators:
         indicator.judgement = judgement
-        indicator.changeable = may_log and (indicator.logged_by_id == user.pk or may_edit)
+        indicator.changeable = may_log and (indicator.logged_by_id == user.pk or is_lead)
     resolved = judgement.resolution is not None
     close = authoring.estimate_close(judgement)
     can_revise = may_edit and not resolved and timezone.now() < close

@@ -66,3 +66,48 @@ def test_a_bad_figure_filter_on_the_list_is_dropped_not_a_500(client, alice, jud
 def test_the_database_refuses_a_window_outside_the_supported_years(judgement):
     with pytest.raises(IntegrityError), transaction.atomic():
         Judgement.objects.filter(pk=judgement.pk).update(window_end=dt.date(9999, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/judgements/%00/",
+        "/judgements/KJ-2025-0001%00/edit/",
+        "/judgements/a%2Fb/",
+        "/track-record/%00/",
+        "/judgements/%00/indicators/1/retract/",
+    ],
+)
+def test_control_bytes_and_slashes_in_a_path_are_404_not_500(client, alice, judgement, path):
+    client.force_login(alice)
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code in (403, 404)
+
+
+def test_a_tiny_number_does_not_print_a_megabyte(client, alice):
+    client.force_login(alice)
+    response = client.get("/judgements/placement/", {"percent": "1e-999990", "changed": "percent"})
+    assert response.status_code == 200
+    assert len(response.content) < 5000
+
+
+def test_the_assessment_page_lists_only_judgements_the_viewer_may_see(
+    client, alice, bob, east_asia, cyber, judgement
+):
+    from decimal import Decimal
+
+    from judgements import authoring
+    from judgements.models import Assessment
+
+    shared = Assessment.objects.create(
+        title="Mixed", published_on=judgement.window_start, team=east_asia
+    )
+    Judgement.objects.filter(pk=judgement.pk).update(assessment=shared)
+    secret = authoring.create_judgement(
+        by=bob, statement="Cyber secret", team=cyber, owner=bob, probability=Decimal("0.5")
+    )
+    Judgement.objects.filter(pk=secret.pk).update(assessment=shared)
+    client.force_login(alice)
+    page = client.get(f"/assessments/{shared.pk}/").content.decode()
+    assert judgement.reference in page
+    assert "Cyber secret" not in page

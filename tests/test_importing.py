@@ -1104,3 +1104,23 @@ def test_any_value_in_any_cell_imports_or_fails_with_row_errors(tmp_path, alice,
     file, column = cell
     directory = garbage_files(Path(tempfile.mkdtemp(dir=tmp_path)) / "files", file, column, value)
     import_once(directory, file, column, value)
+
+
+@pytest.mark.parametrize("reference", ["EA/SLASH-1", "KJ 2025 1", "-leading-dash", "KJ?1"])
+def test_a_reference_that_cannot_go_into_a_url_is_a_row_error(tmp_path, alice, reference):
+    problems = errors_of(files(tmp_path, [judgement_row(ref=reference)]))
+    assert problems == [
+        f"judgements.csv:2: reference: {reference!r} may use only letters, digits, '.', '_' "
+        "and '-' (it goes into URLs)"
+    ]
+    assert not Judgement.objects.exists()
+
+
+def test_an_assessment_title_is_matched_within_the_rows_team_only(tmp_path, alice, bob):
+    east = Team.objects.get_or_create(slug="east-asia", defaults={"name": "East Asia"})[0]
+    theirs = Assessment.objects.create(title="Shared title", published_on=TODAY, team=east)
+    row = judgement_row(ref="CY-1", owner="bob", team="Cyber", assessment="Shared title")
+    import_judgements(files(tmp_path, [row]), today=TODAY)
+    imported = Judgement.objects.get(reference="CY-1").assessment
+    assert imported != theirs
+    assert (imported.title, imported.team.slug) == ("Shared title", "cyber")

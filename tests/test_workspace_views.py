@@ -487,7 +487,7 @@ def test_the_row_endpoint_gives_the_row_back_for_cancel(client, alice, judgement
     assert plain.status_code == 302
 
 
-def test_bobs_indicator_on_alices_judgement_can_be_changed_by_lena_not_by_another_analyst(
+def test_carols_indicator_on_alices_judgement_can_be_changed_by_lena_not_by_other_analysts(
     client, alice, lena, judgement, east_asia
 ):
     from judgements.roles import Role
@@ -500,8 +500,10 @@ def test_bobs_indicator_on_alices_judgement_can_be_changed_by_lena_not_by_anothe
     assert client.get(url(judgement, f"indicators/{indicator.pk}/edit/")).status_code == 403
     client.force_login(lena)
     assert client.get(url(judgement, f"indicators/{indicator.pk}/edit/")).status_code == 200
-    client.force_login(alice)  # the owner may tidy her judgement's log
-    assert client.get(url(judgement, f"indicators/{indicator.pk}/edit/")).status_code == 200
+    # Not even the owner: evidence against her own judgement is not hers to retract.
+    client.force_login(alice)
+    assert client.get(url(judgement, f"indicators/{indicator.pk}/edit/")).status_code == 403
+    assert client.post(url(judgement, f"indicators/{indicator.pk}/retract/")).status_code == 403
 
 
 # --- estimates --------------------------------------------------------------------------------
