@@ -18,7 +18,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from . import alerts, scoring
-from .dates import MAX_YEAR, MIN_YEAR
+from .dates import MAX_YEAR, MIN_YEAR, check_year
 from .models import (
     ChangeAction,
     ChangeRecord,
@@ -71,9 +71,12 @@ def _snapshot(judgement: Judgement) -> dict[str, Any]:
 
 
 def _check_years(*days: dt.date | None) -> None:
-    for day in days:
-        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise ValidationError(f"Give dates between {MIN_YEAR} and {MAX_YEAR}.")
+    try:
+        for day in days:
+            if day is not None:
+                check_year(day)
+    except ValueError:
+        raise ValidationError(f"Give dates between {MIN_YEAR} and {MAX_YEAR}.") from None
 
 
 def _check_window(start: dt.date, end: dt.date) -> None:
