@@ -200,10 +200,6 @@ class CandidateForm(Plain, forms.Form):
         lines = (self.cleaned_data.get("indicators") or "").splitlines()
         return [draft_indicator(line) for line in lines if line.strip()]
 
-    @property
-    def reason_list(self) -> list[str]:
-        return [r for r in (self.data.get(self.add_prefix("reasons")) or "").split("\n") if r]
-
 
 CandidateFormSet = forms.formset_factory(
     CandidateForm, extra=0, max_num=80, absolute_max=80, validate_max=True
