@@ -50,7 +50,7 @@ from django.utils import timezone
 
 from .dates import start_of_day
 from .models import Alert, AlertKind, Digest, Judgement, Watch
-from .roles import can_view
+from .roles import viewers_of
 
 logger = logging.getLogger(__name__)
 
@@ -336,11 +336,15 @@ def recipients(alert: Alert) -> tuple[list[str], list[str]]:
     judgement = alert.judgement
     owner = judgement.owner
     to = [owner.email] if owner.is_active and owner.email else []
-    watches = Watch.objects.filter(
-        judgement=judgement, muted=False, user__is_active=True
-    ).select_related("user")
-    # A watcher who has since left the team no longer sees the judgement, nor its alerts.
-    cc = [w.user.email for w in watches if can_view(w.user, judgement)]
+    # A watcher who has since left the team no longer sees the judgement, nor its alerts:
+    # one query, whatever the number of watchers.
+    cc = list(
+        Watch.objects.filter(judgement=judgement, muted=False, user__is_active=True)
+        .filter(viewers_of([judgement.team_id], prefix="user__"))
+        .order_by("user__username")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
     if alert.kind == AlertKind.ESCALATION:
         cc += judgement.team.leads.filter(is_active=True).values_list("email", flat=True)
     seen = set(to)

@@ -311,12 +311,9 @@ class JudgementForm(EstimateEntryForm):
 
 
 def watcher_candidates(team_ids) -> QuerySet:
-    """Who may watch a team's judgements: its members and leads, and leadership (who see all)."""
-    sees_all = Q(groups__name__in=[roles.GROUP_NAMES[roles.Role.LEADERSHIP]]) | Q(is_superuser=True)
+    """Who may watch a team's judgements: whoever can see them (members, leads, leadership)."""
     return (
-        User.objects.filter(
-            Q(teams__in=team_ids) | Q(led_teams__in=team_ids) | sees_all, is_active=True
-        )
+        User.objects.filter(roles.viewers_of(team_ids), is_active=True)
         .distinct()
         .order_by("first_name", "username")
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -98,6 +99,18 @@ def is_read_only(user) -> bool:
 
 def can_view(user, judgement: Judgement) -> bool:
     return sees_everything(user) or judgement.team_id in team_ids(user)
+
+
+def viewers_of(team_ids, *, prefix: str = "") -> Q:
+    """The SQL form of ``can_view`` for users (at ``prefix``, e.g. "user__"): members and leads
+    of the teams, leadership and admins."""
+    sees_all = [GROUP_NAMES[Role.LEADERSHIP], GROUP_NAMES[Role.ADMIN]]
+    return (
+        Q(**{f"{prefix}teams__in": team_ids})
+        | Q(**{f"{prefix}led_teams__in": team_ids})
+        | Q(**{f"{prefix}groups__name__in": sees_all})
+        | Q(**{f"{prefix}is_superuser": True})
+    )
 
 
 def leads(user, judgement: Judgement) -> bool:

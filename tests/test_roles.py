@@ -59,3 +59,13 @@ def test_a_user_without_a_role_changes_nothing(django_user_model, east_asia, jud
     east_asia.members.add(nobody)
     assert roles.can_view(nobody, judgement)
     assert not roles.can_log_indicator(nobody, judgement)
+
+
+def test_the_sql_form_of_can_view_agrees_with_can_view(alice, bob, lena, maya, judgement):
+    from django.contrib.auth.models import User
+
+    seen_by = set(
+        User.objects.filter(roles.viewers_of([judgement.team_id])).values_list("pk", flat=True)
+    )
+    for person in (alice, bob, lena, maya):
+        assert (person.pk in seen_by) == roles.can_view(person, judgement), person.username
