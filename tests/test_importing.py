@@ -44,7 +44,16 @@ from judgements.models import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 11, 26)
+# The files below hold fixed dates (2025), so the whole module runs at a frozen "now": the
+# importer's "no time after today" rule and the rows the app stamps with now agree on the day.
+NOW = dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_now():
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def write(directory: Path, name: str, columns, rows) -> None:
