@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import (
+from judgements.models import (
     Alert,
     Assessment,
     ChangeRecord,

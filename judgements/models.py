@@ -20,8 +20,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from . import scales
-from .dates import MAX_DATE, MIN_DATE, add_months
+from judgements.core import scales
+from judgements.core.dates import MAX_DATE, MIN_DATE, add_months
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -174,7 +174,7 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
         return len(ids)
 
     def visible_to(self, user: User) -> JudgementQuerySet:
-        from .roles import sees_everything, team_ids
+        from judgements.access import sees_everything, team_ids
 
         if sees_everything(user):
             return self
@@ -230,7 +230,7 @@ class Judgement(models.Model):
     # When the expiry watch next has something to do for this judgement (null: nothing).
     next_alert_at = models.DateTimeField(null=True, blank=True)
     # Active indicators for / against logged since the current estimate: kept current by the
-    # workflows in authoring.py so lists and the dashboard need no join over indicators.
+    # workflows in workflows.py so lists and the dashboard need no join over indicators.
     indicators_for = models.PositiveIntegerField(default=0, editable=False)
     indicators_against = models.PositiveIntegerField(default=0, editable=False)
 

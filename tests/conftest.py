@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from judgements import authoring
+from judgements import workflows
+from judgements.access import Role, group_for
 from judgements.models import Judgement, Team
-from judgements.roles import Role, group_for
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +71,7 @@ def maya(db) -> User:
 def judgement(alice, east_asia) -> Judgement:
     """Alice's open judgement: 85% (highly likely), window of 12 months from 100 days ago."""
     start = timezone.localdate() - dt.timedelta(days=100)
-    return authoring.create_judgement(
+    return workflows.create_judgement(
         by=alice,
         statement="North Korea is highly likely to conduct illegal commercial activities.",
         resolution_criteria="Open reporting of such activity inside the window.",

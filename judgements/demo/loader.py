@@ -15,10 +15,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from .. import authoring, extraction, importing, scales
-from ..dates import add_months
-from ..models import Assessment, Direction, Judgement, Team
-from ..roles import Role, group_for
+from judgements import workflows
+from judgements.access import Role, group_for
+from judgements.core import scales
+from judgements.core.dates import add_months
+from judgements.interchange import importing
+from judgements.models import Assessment, Direction, Judgement, Team
+from judgements.reports import extraction
 
 DEMO_DIR = Path(__file__).resolve().parent
 SAMPLE = DEMO_DIR / "north-korea-japan.txt"
@@ -140,7 +143,7 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
         if Judgement.objects.filter(reference=reference).exists():
             continue
         term = scales.PHIA.term(kj.term)
-        judgement = authoring.create_judgement(
+        judgement = workflows.create_judgement(
             by=users[owner],
             reference=reference,
             statement=kj.statement,
@@ -155,7 +158,7 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
             now=published_at,
         )
         for bullet, citation in zip(kj.indicators, kj.sources, strict=True):
-            authoring.log_indicator(
+            workflows.log_indicator(
                 judgement,
                 by=users[owner],
                 observed_on=start,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from .. import scales
+from judgements.core import scales
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from judgements.dataset import generate
+from judgements.demo.dataset import generate
 from tests.benchmarks.conftest import timed
 
 pytestmark = pytest.mark.django_db

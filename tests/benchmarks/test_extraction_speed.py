@@ -6,7 +6,7 @@ import time
 import pytest
 
 from judgements.demo.loader import SAMPLE
-from judgements.extraction import extract
+from judgements.reports.extraction import extract
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 

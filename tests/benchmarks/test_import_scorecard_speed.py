@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from judgements import scorecards
-from judgements.exporting import export_judgements
-from judgements.importing import ESTIMATE_COLUMNS, JUDGEMENT_COLUMNS, import_judgements
+from judgements.interchange.exporting import export_judgements
+from judgements.interchange.importing import ESTIMATE_COLUMNS, JUDGEMENT_COLUMNS, import_judgements
 from judgements.models import Estimate, Judgement
+from judgements.track_records import scorecards
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from judgements import alerts
+from judgements.expiry import alerts
 from judgements.models import Alert, Judgement
 
 OPEN = 100_000

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from judgements import authoring
+from judgements import workflows
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +14,7 @@ def test_leadership_filters_by_team_and_follows_a_figure(page, maya, alice, bob,
     today = timezone.localdate()
     for owner, team, text in ((alice, east_asia, "East Asia claim"), (bob, cyber, "Cyber claim")):
         start = today - dt.timedelta(days=350)
-        authoring.create_judgement(
+        workflows.create_judgement(
             by=owner,
             statement=text,
             team=team,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from judgements import authoring
+from judgements import workflows
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_maya_opens_a_track_record_sees_the_chart_and_switches_scale(page, maya, alice, east_asia):
     for n, (p, outcome) in enumerate([("0.7", "occurred"), ("0.2", "did_not_occur")]):
-        judgement = authoring.create_judgement(
+        judgement = workflows.create_judgement(
             by=alice,
             statement=f"S{n}",
             team=east_asia,
@@ -22,7 +22,7 @@ def test_maya_opens_a_track_record_sees_the_chart_and_switches_scale(page, maya,
             reference=f"KJ-2025-{n:04d}",
         )
         occurred_on = dt.date(2025, 2, 1) if outcome == "occurred" else None
-        authoring.resolve(judgement, by=alice, outcome=outcome, occurred_on=occurred_on)
+        workflows.resolve(judgement, by=alice, outcome=outcome, occurred_on=occurred_on)
     log_in(page, "maya")
     page.goto("/track-record/alice/")
     assert page.get_by_role(

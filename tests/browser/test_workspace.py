@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from judgements import authoring
+from judgements import workflows
 from judgements.models import Indicator, Judgement, Status
 from tests.browser.conftest import log_in
 
@@ -163,7 +163,7 @@ def test_a_date_outside_the_window_is_refused_in_place(page, alice, judgement):
 
 
 def test_leadership_sees_the_page_but_no_forms(page, maya, alice, judgement):
-    authoring.log_indicator(
+    workflows.log_indicator(
         judgement,
         by=alice,
         observed_on=timezone.localdate(),
@@ -210,7 +210,7 @@ def test_keyboard_alone_adds_an_indicator(page, alice, judgement):
 def test_list_filters_update_in_place_and_the_back_button_restores_them(
     page, alice, east_asia, judgement
 ):
-    other = authoring.create_judgement(
+    other = workflows.create_judgement(
         by=alice,
         statement="Missile test over the sea",
         team=east_asia,

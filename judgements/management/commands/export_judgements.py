@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from judgements.exporting import export_judgements
+from judgements.interchange.exporting import export_judgements
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from judgements import documents, extraction
-from judgements.scales import SCALES
+from judgements.core.scales import SCALES
+from judgements.reports import documents, extraction
 
 
 class Command(BaseCommand):

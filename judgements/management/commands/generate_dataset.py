@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from judgements.dataset import generate
+from judgements.demo.dataset import generate
 
 
 class Command(BaseCommand):

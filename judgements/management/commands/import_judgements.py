@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from judgements.importing import ImportFailed, import_judgements
+from judgements.interchange.importing import ImportFailed, import_judgements
 
 
 class Command(BaseCommand):

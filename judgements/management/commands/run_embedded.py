@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from judgements import alerts
+from judgements.expiry import alerts
 
 
 def _exit_quietly(signum, frame) -> None:

@@ -9,7 +9,7 @@ code). With ``--send`` it also sends them in this process, for deployments witho
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from judgements import alerts
+from judgements.expiry import alerts
 from judgements.models import Alert, Digest
 
 

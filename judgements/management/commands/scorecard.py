@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from judgements import scales, scorecards, scoring
+from judgements.core import scales, scoring
 from judgements.models import Judgement
+from judgements.track_records import scorecards
 
 
 def _fmt(value: float | None, spec: str = ".3f") -> str:

@@ -1,0 +1,177 @@
+"""Roles and who may see or change what (the matrix in the README).
+
+- analyst: sees the judgements of own teams; creates judgements in own teams; logs
+  indicators on own teams' judgements; edits, revises and resolves the ones they own.
+- lead: as an analyst, plus changes everything in the teams they lead (edit, revise,
+  reassign, resolve and re-resolve anyone's judgement, edit or retract any indicator).
+- leadership: sees everything, changes nothing.
+- admin: sees everything; manages users, teams, roles and settings in the Django admin.
+
+Roles are Django groups (created by a migration); team membership and leadership are the
+``Team.members`` and ``Team.leads`` relations. Permission checks live here and are called by
+views, never only by templates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from judgements.models import Indicator, Judgement
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class Role(models.TextChoices):
+    ANALYST = "analyst", "Analyst"
+    LEAD = "lead", "Team lead"
+    LEADERSHIP = "leadership", "Leadership"
+    ADMIN = "admin", "Admin"
+
+
+GROUP_NAMES = {
+    Role.ANALYST: "Analysts",
+    Role.LEAD: "Team leads",
+    Role.LEADERSHIP: "Leadership",
+    Role.ADMIN: "Admins",
+}
+
+
+def _cached(user, name: str, compute):
+    """Memoise a per-request fact about a user on the user object itself."""
+    key = f"_yardstick_{name}"
+    if not hasattr(user, key):
+        setattr(user, key, compute())
+    return getattr(user, key)
+
+
+def group_names(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    return _cached(user, "groups", lambda: frozenset(user.groups.values_list("name", flat=True)))
+
+
+def role_of(user) -> Role | None:
+    """The user's highest role."""
+    if not user.is_authenticated:
+        return None
+    names = group_names(user)
+    if user.is_superuser or GROUP_NAMES[Role.ADMIN] in names:
+        return Role.ADMIN
+    for role in (Role.LEADERSHIP, Role.LEAD, Role.ANALYST):
+        if GROUP_NAMES[role] in names:
+            return role
+    return None
+
+
+def team_ids(user) -> frozenset[int]:
+    """Teams the user belongs to, as member or lead."""
+    if not user.is_authenticated:
+        return frozenset()
+
+    def compute() -> frozenset[int]:
+        member = set(user.teams.values_list("pk", flat=True))
+        return frozenset(member | led_team_ids(user))
+
+    return _cached(user, "team_ids", compute)
+
+
+def led_team_ids(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    return _cached(
+        user, "led_team_ids", lambda: frozenset(user.led_teams.values_list("pk", flat=True))
+    )
+
+
+def sees_everything(user) -> bool:
+    return role_of(user) in (Role.LEADERSHIP, Role.ADMIN)
+
+
+def is_read_only(user) -> bool:
+    return role_of(user) in (Role.LEADERSHIP, None)
+
+
+def can_view(user, judgement: Judgement) -> bool:
+    return sees_everything(user) or judgement.team_id in team_ids(user)
+
+
+def viewers_of(team_ids, *, prefix: str = "") -> Q:
+    """The SQL form of ``can_view`` for users (at ``prefix``, e.g. "user__"): members and leads
+    of the teams, leadership and admins."""
+    sees_all = [GROUP_NAMES[Role.LEADERSHIP], GROUP_NAMES[Role.ADMIN]]
+    return (
+        Q(**{f"{prefix}teams__in": team_ids})
+        | Q(**{f"{prefix}led_teams__in": team_ids})
+        | Q(**{f"{prefix}groups__name__in": sees_all})
+        | Q(**{f"{prefix}is_superuser": True})
+    )
+
+
+def leads(user, judgement: Judgement) -> bool:
+    return role_of(user) in (Role.LEAD, Role.ADMIN) and judgement.team_id in led_team_ids(user)
+
+
+def can_create_in(user, team_id: int) -> bool:
+    return not is_read_only(user) and team_id in team_ids(user)
+
+
+def can_create_anywhere(user) -> bool:
+    return any(can_create_in(user, team_id) for team_id in team_ids(user))
+
+
+def can_log_indicator(user, judgement: Judgement) -> bool:
+    return not is_read_only(user) and judgement.team_id in team_ids(user)
+
+
+def can_edit(user, judgement: Judgement) -> bool:
+    """Edit the statement, criteria, window and watchers; revise the estimate; resolve."""
+    if is_read_only(user):
+        return False
+    return leads(user, judgement) or (
+        judgement.owner_id == user.pk and judgement.team_id in team_ids(user)
+    )
+
+
+def can_reassign(user, judgement: Judgement) -> bool:
+    return leads(user, judgement)
+
+
+def can_reresolve(user, judgement: Judgement) -> bool:
+    return leads(user, judgement)
+
+
+def can_change_indicator(user, indicator: Indicator) -> bool:
+    """Edit or retract: whoever logged it, or a lead of its team."""
+    judgement = indicator.judgement
+    if not can_log_indicator(user, judgement):
+        return False
+    return indicator.logged_by_id == user.pk or leads(user, judgement)
+
+
+def group_for(role: Role):
+    """The Django group of a role (created by migration 0002; recreated if a test flushed it)."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get_or_create(name=GROUP_NAMES[role])[0]
+
+
+def can_view_track_record(user, person) -> bool:
+    """Own record; leadership and admins see all; leads see members of teams they lead."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if sees_everything(user) or user.pk == person.pk:
+        return True
+    if role != Role.LEAD:
+        return False
+    return person.teams.filter(pk__in=led_team_ids(user)).exists()
+
+
+def can_view_team_track_record(user, team) -> bool:
+    return role_of(user) is not None and (sees_everything(user) or team.pk in team_ids(user))

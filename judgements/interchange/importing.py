@@ -1,0 +1,1029 @@
+"""Import judgement history from the interchange files of DESIGN section 7.
+
+``judgements.csv`` (required), ``estimates.csv`` and ``indicators.csv`` (optional), UTF-8,
+one header row; plus Yardstick's own optional ``resolutions.csv`` with the earlier
+resolutions of re-resolved judgements. The import is all or nothing: every row of every file
+is checked first and every problem reported as ``file:line: column: message``; only a clean
+set of files is written, in one transaction.
+
+Choices where DESIGN is silent:
+- Idempotent on ``reference``: a judgement whose reference already exists is left exactly as
+  it is, together with its rows in estimates.csv and indicators.csv (an import adds whole
+  histories; it never edits one).
+- ``team`` is a team's slug or name; a missing team is created (name as given, slug from
+  it). ``assessment`` is an assessment title; a missing one is created in the team of its
+  first judgement, published on the earliest window start among its judgements.
+- ``window_end`` may be empty: start + 12 calendar months, as in the app.
+- ``probability`` is 0–1 or a percentage (``85%``), rounded to 4 decimals (what is stored).
+- Dates are ``YYYY-MM-DD``; times ISO 8601. A time without an offset is in ``TIME_ZONE``.
+- Users created by ``--create-users`` have no usable password, join the Analysts group and
+  become members of the teams whose judgements they own.
+- Optional extra columns that make export → import lossless: judgements.csv ``rationale``,
+  ``created_by``, ``resolved_by``, ``resolution_source_url``; indicators.csv
+  ``retracted_at``, ``retracted_by``, ``retraction_reason``. Files without them import fine.
+- Alerts: resolved judgements get no alert schedule (``next_alert_at`` None); open ones are
+  armed like new ones (``alerts.first_alert_at``). A window whose thresholds are already past
+  is then caught up by the next scan with the single most urgent alert, the older thresholds
+  marked skipped, never a burst.
+- Resolutions are scored by ``scoring.score_judgement``, exactly as ``workflows.resolve``.
+- Rows are held to the app's rules, so an import can hold nothing the web forms would refuse:
+  dates and times in years ``dates.MIN_YEAR``..``dates.MAX_YEAR`` (checked before any date
+  arithmetic, which therefore cannot overflow); no time after ``today`` (the app stamps rows
+  with now); no indicator observed after ``today``; no revision at or after the window's close
+  (``workflows.estimate_close``: hindsight); no ``resolved_at`` that ``workflows.resolve`` would
+  refuse on that day (an annulment may precede the window, as in the app); source URLs
+  as ``forms.SourceURLField`` accepts them (http/https); no NUL characters (PostgreSQL refuses
+  them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from judgements.access import Role, group_for
+from judgements.core import scoring
+from judgements.core.dates import check_year
+from judgements.expiry import alerts
+from judgements.models import (
+    REFERENCE_PATTERN,
+    Assessment,
+    ChangeAction,
+    ChangeRecord,
+    Confidence,
+    Credibility,
+    Direction,
+    Estimate,
+    Indicator,
+    Judgement,
+    Outcome,
+    Reliability,
+    Resolution,
+    Strength,
+    Team,
+)
+from judgements.workspace.forms import SourceURLField
+
+BATCH = 2000
+FOUR_PLACES = Decimal("0.0001")
+
+JUDGEMENT_COLUMNS = (
+    "reference",
+    "statement",
+    "resolution_criteria",
+    "owner",
+    "team",
+    "assessment",
+    "window_start",
+    "window_end",
+    "probability",
+    "confidence",
+    "created_at",
+    "outcome",
+    "occurred_on",
+    "resolved_at",
+    "resolution_note",
+)
+JUDGEMENT_EXTRA = ("rationale", "created_by", "resolved_by", "resolution_source_url")
+ESTIMATE_COLUMNS = ("reference", "made_at", "probability", "confidence", "author", "rationale")
+INDICATOR_COLUMNS = (
+    "reference",
+    "observed_on",
+    "direction",
+    "strength",
+    "summary",
+    "source",
+    "source_url",
+    "reliability",
+    "credibility",
+    "logged_by",
+    "logged_at",
+)
+INDICATOR_EXTRA = ("retracted_at", "retracted_by", "retraction_reason")
+# Columns stored in bounded database fields: checked here so the database never refuses a row.
+LENGTHS = {
+    "reference": 32,
+    "owner": 150,
+    "team": 120,
+    "assessment": 300,
+    "created_by": 150,
+    "resolved_by": 150,
+}
+# Yardstick's own optional file: the earlier resolutions of re-resolved judgements (the
+# current one is in judgements.csv), so that an export carries every resolution.
+RESOLUTION_COLUMNS = (
+    "reference",
+    "outcome",
+    "occurred_on",
+    "resolved_at",
+    "resolved_by",
+    "note",
+    "source_url",
+    "window_start",
+    "window_end",
+)
+REQUIRED = {
+    "judgements.csv": ("reference", "statement", "owner", "team", "window_start", "probability"),
+    "estimates.csv": ("reference", "made_at", "probability"),
+    "indicators.csv": ("reference", "observed_on", "direction", "summary"),
+    "resolutions.csv": ("reference", "outcome", "resolved_at", "window_start", "window_end"),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The files have problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class ImportResult:
+    judgements: int = 0
+    estimates: int = 0
+    indicators: int = 0
+    resolutions: int = 0
+    already_present: int = 0
+    users_created: list[str] = field(default_factory=list)
+    teams_created: list[str] = field(default_factory=list)
+    assessments_created: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"Imported {self.judgements} judgements, {self.estimates} estimates "
+            f"(first ones included), {self.indicators} indicators, {self.resolutions} "
+            f"resolutions; {self.already_present} references were already present and left "
+            f"unchanged; created {len(self.users_created)} users, {len(self.teams_created)} "
+            f"teams, {len(self.assessments_created)} assessments."
+        )
+
+
+# --- Reading and checking values ---------------------------------------------------------
+
+
+class _Row:
+    """One CSV row with its file and line, collecting errors about its cells."""
+
+    def __init__(self, file: str, line: int, cells: dict[str, str], errors: list[RowError]):
+        self.file, self.line, self.cells, self.errors = file, line, cells, errors
+        self.ok = True
+
+    def get(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+    def error(self, column: str, message: str) -> None:
+        self.ok = False
+        self.errors.append(RowError(self.file, self.line, column, message))
+
+    def required(self, column: str) -> str | None:
+        value = self.get(column)
+        if not value:
+            self.error(column, "is required")
+            return None
+        return value
+
+    def date(self, column: str, *, required: bool = True) -> dt.date | None:
+        value = self.get(column)
+        if not value:
+            if required:
+                self.error(column, "is required (a date like 2026-01-31)")
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(column, f"{value!r} is not a date like 2026-01-31")
+            return None
+        return day if self._in_range(column, value, day) else None
+
+    def _in_range(self, column: str, value: str, day: dt.date) -> bool:
+        # Bounded before any arithmetic, so nothing later can overflow on it.
+        try:
+            check_year(day)
+        except ValueError as exc:
+            self.error(column, f"{value!r}: {exc}")
+            return False
+        return True
+
+    def moment(self, column: str, *, today: dt.date, required: bool = False) -> dt.datetime | None:
+        """An aware time, in range and not after ``today`` (the app stamps rows with now)."""
+        value = self.get(column)
+        if not value:
+            if required:
+                self.error(column, "is required (a time like 2026-01-31T09:30:00+00:00)")
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.error(column, f"{value!r} is not a time like 2026-01-31T09:30:00+00:00")
+            return None
+        if not self._in_range(column, value, parsed):
+            return None
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+        # The same instant in UTC: PostgreSQL refuses offsets Python allows (up to ±23:59).
+        parsed = parsed.astimezone(dt.UTC)
+        if timezone.localdate(parsed) > today:
+            self.error(column, f"{value!r} is in the future (today is {today})")
+            return None
+        return parsed
+
+    def probability(self, column: str = "probability") -> Decimal | None:
+        value = self.get(column)
+        if not value:
+            self.error(column, "is required (0–1, or a percentage like 85%)")
+            return None
+        text = value[:-1].strip() if value.endswith("%") else value
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            self.error(column, f"{value!r} is not a probability (0–1, or a percentage like 85%)")
+            return None
+        if not number.is_finite():
+            self.error(column, f"{value!r} is not a probability (0–1, or a percentage like 85%)")
+            return None
+        if value.endswith("%"):
+            number /= 100
+        if not 0 <= number <= 1:
+            self.error(column, f"{value} lies outside 0–1 (0% to 100%)")
+            return None
+        return number.quantize(FOUR_PLACES, rounding=ROUND_HALF_EVEN)
+
+    def choice(self, column: str, allowed: list[str], default: str | None = None) -> str | None:
+        value = self.get(column)
+        if not value and default is not None:
+            return default
+        normalised = value.lower().replace(" ", "_") if column == "outcome" else value.lower()
+        for option in allowed:
+            if normalised == option.lower():
+                return option
+        self.error(column, f"{value!r} is not one of: {', '.join(allowed)}")
+        return None
+
+    def at_most(self, column: str, length: int) -> None:
+        if len(self.get(column)) > length:
+            self.error(column, f"is longer than {length} characters")
+
+    def url(self, column: str) -> str:
+        """A source address, held to the web form's rule (http or https only)."""
+        value = self.get(column)
+        self.at_most(column, 500)
+        if value:
+            try:
+                SourceURLField().clean(value)
+            except ValidationError as exc:
+                self.error(
+                    column, f"{value!r} is not a URL the app accepts: {' '.join(exc.messages)}"
+                )
+        return value
+
+
+def _decode(path: Path, errors: list[RowError]) -> str | None:
+    """The file as text; a byte that is not UTF-8 is reported on its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        errors.append(
+            RowError(
+                path.name, line, "-", f"byte {data[exc.start]:#04x} is not UTF-8; save as UTF-8"
+            )
+        )
+        return None
+
+
+def _read(path: Path, columns: tuple[str, ...], errors: list[RowError]) -> Iterator[_Row]:
+    """Rows of a CSV file, each with the line it starts on (fields may span lines)."""
+    name = path.name
+    text = _decode(path, errors)
+    if text is None:
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED[name] if c not in header]
+        for column in missing:
+            errors.append(RowError(name, 1, column, "missing column in the header row"))
+        unknown = [c for c in header if c not in columns]
+        for column in unknown:
+            errors.append(
+                RowError(name, 1, column, f"unknown column (expected: {', '.join(columns)})")
+            )
+        if missing or unknown:
+            return
+        start = reader.line_num + 1
+        for cells in reader:
+            row = _Row(name, start, cells, errors)
+            if None in cells:
+                row.error("-", f"has more cells than the header has columns ({len(header)})")
+            for column, value in cells.items():
+                # PostgreSQL refuses NUL in text; the web forms strip it as well.
+                if column is not None and value and "\x00" in value:
+                    row.error(column, "contains a NUL character (0x00)")
+            yield row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        errors.append(RowError(name, start, "-", f"cannot be read as CSV: {exc}"))
+
+
+# --- The parsed rows ---------------------------------------------------------------------
+
+
+@dataclass
+class _JudgementRow:
+    line: int
+    reference: str
+    statement: str
+    criteria: str
+    owner: str
+    team: str
+    assessment: str
+    window_start: dt.date
+    window_end: dt.date
+    probability: Decimal
+    confidence: str
+    created_at: dt.datetime
+    outcome: str
+    occurred_on: dt.date | None
+    resolved_at: dt.datetime | None
+    note: str
+    rationale: str
+    created_by: str
+    resolved_by: str
+    source_url: str
+    estimates: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    earlier: list[dict[str, Any]] = field(default_factory=list)  # earlier resolutions
+
+
+@dataclass
+class _Plan:
+    judgements: dict[str, _JudgementRow]
+    usernames: set[str]
+    teams: dict[str, Team | None]
+    existing_users: dict[str, Any]
+
+
+REFERENCE_RE = re.compile(REFERENCE_PATTERN)  # the characters the URL pattern accepts
+
+
+def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
+    reference = row.required("reference")
+    if reference and not REFERENCE_RE.fullmatch(reference):
+        row.error(
+            "reference",
+            f"{reference!r} may use only letters, digits, '.', '_' and '-' (it goes into URLs)",
+        )
+    for column, length in LENGTHS.items():
+        row.at_most(column, length)
+    statement = row.required("statement")
+    owner = row.required("owner")
+    team = row.required("team")
+    start = row.date("window_start")
+    end = row.date("window_end", required=False)
+    if start and end is None and not row.get("window_end"):
+        end = Judgement.default_window_end(start)
+        try:
+            check_year(end)
+        except ValueError as exc:
+            row.error("window_end", f"is empty and 12 months after window_start is {end}: {exc}")
+            end = None
+    if start and end and end <= start:
+        row.error("window_end", f"{end} is not after window_start {start}")
+    probability = row.probability()
+    confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
+    created_at = row.moment("created_at", today=today)
+    outcome = row.choice("outcome", Outcome.values, default="")
+    occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
+    resolved_at = row.moment("resolved_at", today=today)
+    source_url = row.url("resolution_source_url")
+    if occurred_on and outcome != Outcome.OCCURRED:
+        row.error("occurred_on", "is only given when the outcome is 'occurred'")
+    if occurred_on and start and end and not start <= occurred_on <= end:
+        row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
+    if occurred_on and occurred_on > today:
+        row.error("occurred_on", f"{occurred_on} is in the future")
+    if outcome == Outcome.DID_NOT_OCCUR and end and end >= today:
+        row.error("outcome", f"cannot be 'did_not_occur' before the window ends ({end})")
+    if not outcome and (resolved_at or row.get("resolution_note")):
+        row.error("outcome", "is empty, but the row has a resolution (resolved_at or note)")
+    tz = timezone.get_current_timezone()
+    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
+    if not row.ok:
+        return None
+    assert reference and statement and owner and team and start and end and probability is not None
+    created_at = created_at or scoring.opening(start, tz)
+    if outcome and resolved_at is None:
+        resolved_at = max(created_at, scoring.close(end, tz, occurred_on=occurred_on))
+    return _JudgementRow(
+        line=row.line,
+        reference=reference,
+        statement=statement,
+        criteria=row.get("resolution_criteria"),
+        owner=owner,
+        team=team,
+        assessment=row.get("assessment"),
+        window_start=start,
+        window_end=end,
+        probability=probability,
+        confidence=confidence or Confidence.MODERATE,
+        created_at=created_at,
+        outcome=outcome or "",
+        occurred_on=occurred_on,
+        resolved_at=resolved_at,
+        note=row.get("resolution_note"),
+        rationale=row.get("rationale"),
+        created_by=row.get("created_by") or owner,
+        resolved_by=row.get("resolved_by") or owner,
+        source_url=source_url,
+    )
+
+
+def _check_resolved_at(
+    row: _Row,
+    outcome: str | None,
+    resolved_at: dt.datetime | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    occurred_on: dt.date | None,
+) -> None:
+    """The app resolves at "now": as workflows.resolve, that day must allow the outcome.
+
+    Only an annulment may come before the window starts (a question can break early).
+    """
+    if not (resolved_at and start and end) or outcome not in (
+        Outcome.OCCURRED,
+        Outcome.DID_NOT_OCCUR,
+    ):
+        return
+    day, when = timezone.localdate(resolved_at), resolved_at.isoformat()
+    if day < start:
+        row.error("resolved_at", f"{when} is before the window starts ({start})")
+    elif outcome == Outcome.OCCURRED and occurred_on and day < occurred_on:
+        row.error("resolved_at", f"{when} is before the day it occurred ({occurred_on})")
+    elif outcome == Outcome.DID_NOT_OCCUR and day <= end:
+        row.error(
+            "resolved_at",
+            f"{when} is not after the window ended ({end}): 'did_not_occur' needs it over",
+        )
+
+
+def _parse_estimate(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
+    reference = row.required("reference")
+    row.at_most("author", 150)
+    made_at = row.moment("made_at", today=today, required=True)
+    probability = row.probability()
+    confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
+    if reference and reference not in judgements and reference not in known:
+        row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
+    parent = judgements.get(reference or "")
+    if parent and made_at and made_at < parent.created_at:
+        row.error("made_at", f"{made_at} is before the first estimate ({parent.created_at})")
+    if parent and made_at:
+        # As workflows.estimate_close: once the window closed, a revision is hindsight.
+        tz = timezone.get_current_timezone()
+        closes = scoring.close(parent.window_end, tz, occurred_on=parent.occurred_on)
+        if made_at >= closes:
+            row.error(
+                "made_at",
+                f"{made_at.isoformat()} is at or after the window closed ({closes.isoformat()}): "
+                "a revision then would be hindsight",
+            )
+    if row.ok and parent:
+        parent.estimates.append(
+            {
+                "line": row.line,
+                "made_at": made_at,
+                "probability": probability,
+                "confidence": confidence,
+                "author": row.get("author") or parent.owner,
+                "rationale": row.get("rationale"),
+            }
+        )
+
+
+def _parse_indicator(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
+    reference = row.required("reference")
+    row.at_most("logged_by", 150)
+    row.at_most("retracted_by", 150)
+    observed_on = row.date("observed_on")
+    if observed_on and observed_on > today:
+        row.error("observed_on", f"{observed_on} is in the future (today is {today})")
+    direction = row.choice("direction", Direction.values)
+    strength = row.choice("strength", Strength.values, default=Strength.MODERATE)
+    summary = row.required("summary")
+    source_url = row.url("source_url")
+    reliability = row.get("reliability").upper() or Reliability.F
+    if reliability not in Reliability.values:
+        row.error("reliability", f"{reliability!r} is not a source reliability A–F")
+    credibility_text = row.get("credibility") or str(Credibility.CANNOT_JUDGE.value)
+    credibility = int(credibility_text) if credibility_text in list("123456") else None
+    if credibility is None:
+        row.error("credibility", f"{credibility_text!r} is not an information credibility 1–6")
+    logged_at = row.moment("logged_at", today=today)
+    retracted_at = row.moment("retracted_at", today=today)
+    reason = row.get("retraction_reason")
+    if bool(retracted_at) != bool(reason):
+        row.error("retraction_reason", "a retraction needs both retracted_at and a reason")
+    if reference and reference not in judgements and reference not in known:
+        row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
+    parent = judgements.get(reference or "")
+    if row.ok and parent:
+        assert observed_on is not None
+        tz = timezone.get_current_timezone()
+        parent.indicators.append(
+            {
+                "line": row.line,
+                "observed_on": observed_on,
+                "direction": direction,
+                "strength": strength,
+                "summary": summary,
+                "source": row.get("source"),
+                "source_url": source_url,
+                "reliability": reliability,
+                "credibility": credibility,
+                "logged_by": row.get("logged_by") or parent.owner,
+                "logged_at": logged_at or scoring.opening(observed_on, tz),
+                "retracted_at": retracted_at,
+                "retracted_by": (row.get("retracted_by") or parent.owner) if reason else "",
+                "retraction_reason": reason,
+            }
+        )
+
+
+def _parse_resolution(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
+    """An earlier resolution of a re-resolved judgement (resolutions.csv)."""
+    reference = row.required("reference")
+    row.at_most("resolved_by", 150)
+    outcome = row.choice("outcome", Outcome.values)
+    start, end = row.date("window_start"), row.date("window_end")
+    if start and end and end <= start:
+        row.error("window_end", f"{end} is not after window_start {start}")
+    occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
+    if occurred_on and outcome != Outcome.OCCURRED:
+        row.error("occurred_on", "is only given when the outcome is 'occurred'")
+    if occurred_on and start and end and not start <= occurred_on <= end:
+        row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
+    resolved_at = row.moment("resolved_at", today=today, required=True)
+    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
+    source_url = row.url("source_url")
+    if reference and reference not in judgements and reference not in known:
+        row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
+    parent = judgements.get(reference or "")
+    if parent and not parent.outcome:
+        row.error("reference", f"{reference!r} has no outcome in judgements.csv")
+    elif parent and resolved_at and parent.resolved_at and resolved_at > parent.resolved_at:
+        row.error("resolved_at", "is after the resolution in judgements.csv, which is the latest")
+    if row.ok and parent:
+        parent.earlier.append(
+            {
+                "line": row.line,
+                "outcome": outcome,
+                "occurred_on": occurred_on,
+                "resolved_at": resolved_at,
+                "resolved_by": row.get("resolved_by") or parent.owner,
+                "note": row.get("note"),
+                "source_url": source_url,
+                "window_start": start,
+                "window_end": end,
+            }
+        )
+
+
+def _existing_references(references: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(references), BATCH):
+        chunk = references[i : i + BATCH]
+        found.update(
+            Judgement.objects.filter(reference__in=chunk).values_list("reference", flat=True)
+        )
+    return found
+
+
+def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
+    """Read and check every row of every file; raise ImportFailed listing every problem."""
+    errors: list[RowError] = []
+    path = directory / "judgements.csv"
+    if not path.exists():
+        raise ImportFailed([RowError("judgements.csv", 0, "-", f"not found in {directory}")])
+    judgements: dict[str, _JudgementRow] = {}
+    seen: dict[str, int] = {}
+    for row in _read(path, JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA, errors):
+        parsed = _guarded(_parse_judgement, row, today)
+        reference = row.get("reference")
+        if reference in seen:
+            row.error("reference", f"{reference!r} is already on line {seen[reference]}")
+        elif reference:
+            seen[reference] = row.line
+            if parsed is not None:
+                judgements[reference] = parsed
+    # A reference on a bad row still counts as known: its estimates get no second error.
+    known = set(seen) | _existing_references(_other_references(directory))
+    for name, columns, parse in (
+        ("estimates.csv", ESTIMATE_COLUMNS, _parse_estimate),
+        ("indicators.csv", INDICATOR_COLUMNS + INDICATOR_EXTRA, _parse_indicator),
+        ("resolutions.csv", RESOLUTION_COLUMNS, _parse_resolution),
+    ):
+        if (directory / name).exists():
+            for row in _read(directory / name, columns, errors):
+                _guarded(parse, row, judgements, known, today)
+    usernames = _usernames(judgements)
+    existing_users = {
+        u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)
+    }
+    if not create_users:
+        _report_unknown_users(judgements, existing_users, errors)
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: (e.file, e.line, e.column)))
+    teams = {name: _find_team(name) for name in {j.team for j in judgements.values()}}
+    return _Plan(judgements, usernames, teams, existing_users)
+
+
+def _guarded(parse: Any, row: _Row, *args: Any) -> Any:
+    """Run one row's checks; a check that breaks on some cell is a row error, not a traceback."""
+    try:
+        return parse(row, *args)
+    except Exception as exc:  # the checks above should make this unreachable
+        row.error("-", f"could not be checked ({type(exc).__name__}: {exc}); please report this")
+        return None
+
+
+def _other_references(directory: Path) -> list[str]:
+    """References named in the other files (to look up in the database)."""
+    names = set()
+    for name in ("estimates.csv", "indicators.csv", "resolutions.csv"):
+        path = directory / name
+        if path.exists():
+            # A broken file is reported when it is read properly.
+            with (
+                path.open(newline="", encoding="utf-8-sig", errors="replace") as handle,
+                contextlib.suppress(csv.Error),
+            ):
+                names.update((r.get("reference") or "").strip() for r in csv.DictReader(handle))
+    # A reference with NUL is a row error; PostgreSQL would refuse it even in a query.
+    return sorted(n for n in names if n and "\x00" not in n)
+
+
+def _usernames(judgements: dict[str, _JudgementRow]) -> set[str]:
+    names: set[str] = set()
+    for j in judgements.values():
+        names.update({j.owner, j.created_by, j.resolved_by if j.outcome else j.owner})
+        names.update(e["author"] for e in j.estimates)
+        names.update(r["resolved_by"] for r in j.earlier)
+        for indicator in j.indicators:
+            names.add(indicator["logged_by"])
+            if indicator["retracted_by"]:
+                names.add(indicator["retracted_by"])
+    return names
+
+
+def _report_unknown_users(
+    judgements: dict[str, _JudgementRow], existing: dict[str, Any], errors: list[RowError]
+) -> None:
+    def check(file: str, line: int, column: str, username: str) -> None:
+        if username not in existing:
+            errors.append(
+                RowError(file, line, column, f"no user {username!r} (use --create-users)")
+            )
+
+    for j in judgements.values():
+        check("judgements.csv", j.line, "owner", j.owner)
+        if j.created_by != j.owner:
+            check("judgements.csv", j.line, "created_by", j.created_by)
+        if j.outcome and j.resolved_by != j.owner:
+            check("judgements.csv", j.line, "resolved_by", j.resolved_by)
+        for e in j.estimates:
+            check("estimates.csv", e["line"], "author", e["author"])
+        for r in j.earlier:
+            check("resolutions.csv", r["line"], "resolved_by", r["resolved_by"])
+        for i in j.indicators:
+            check("indicators.csv", i["line"], "logged_by", i["logged_by"])
+            if i["retracted_by"]:
+                check("indicators.csv", i["line"], "retracted_by", i["retracted_by"])
+
+
+def _find_team(name: str) -> Team | None:
+    return (
+        Team.objects.filter(slug=name).first()
+        or Team.objects.filter(name=name).first()
+        or Team.objects.filter(slug=slugify(name)).first()
+    )
+
+
+# --- Writing -----------------------------------------------------------------------------
+
+
+def import_judgements(
+    directory: Path | str, *, create_users: bool = False, today: dt.date | None = None
+) -> ImportResult:
+    """Import the interchange files of a directory, all or nothing.
+
+    Steps: check every row of every file (raise ImportFailed with every problem, having
+    written nothing); then in one transaction: create missing users, teams and assessments;
+    bulk-create the new judgements with their alert schedule; their estimates; score and
+    bulk-create their resolutions; point each judgement at its latest estimate and
+    resolution; bulk-create indicators; record one history entry per judgement.
+    """
+    directory = Path(directory)
+    today = today or timezone.localdate()
+    plan = _check(directory, create_users=create_users, today=today)
+    result = ImportResult()
+    with transaction.atomic():
+        present = _existing_references(list(plan.judgements))
+        new = [j for ref, j in plan.judgements.items() if ref not in present]
+        result.already_present = len(present)
+        users = _ensure_users(plan, new, result)
+        teams = _ensure_teams(plan, result)
+        assessments = _ensure_assessments(new, teams, result)
+        created = _create_judgements(new, users, teams, assessments)
+        result.judgements = len(created)
+        result.estimates = _create_estimates(new, created, users)
+        result.resolutions = _create_resolutions(new, created, users)
+        _point_at_latest([j.pk for j in created.values()])
+        result.indicators = _create_indicators(new, created, users)
+        Judgement.objects.filter(pk__in=[j.pk for j in created.values()]).recount_balance()
+        _record_imports(new, created, directory)
+    return result
+
+
+def _ensure_users(plan: _Plan, new: list[_JudgementRow], result: ImportResult) -> dict[str, Any]:
+    user_model = get_user_model()
+    users = dict(plan.existing_users)
+    missing = sorted(plan.usernames - set(users))
+    if missing:
+        user_model.objects.bulk_create(
+            [user_model(username=name, password=make_password(None)) for name in missing],
+            batch_size=BATCH,
+        )
+        fresh = list(user_model.objects.filter(username__in=missing))
+        group_for(Role.ANALYST).user_set.add(*fresh)
+        users.update({u.get_username(): u for u in fresh})
+        result.users_created = missing
+    # New users join the teams whose judgements they own.
+    for team_name in {j.team for j in new}:
+        owners = {j.owner for j in new if j.team == team_name and j.owner in missing}
+        if owners:
+            plan.teams[team_name] = plan.teams.get(team_name) or _create_team(team_name, result)
+            plan.teams[team_name].members.add(*(users[name] for name in owners))
+    return users
+
+
+def _create_team(name: str, result: ImportResult) -> Team:
+    team = Team.objects.create(name=name, slug=_free_slug(name))
+    result.teams_created.append(name)
+    return team
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:50] or "team"
+    slug, n = base, 1
+    while Team.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _ensure_teams(plan: _Plan, result: ImportResult) -> dict[str, Team]:
+    return {name: team or _create_team(name, result) for name, team in sorted(plan.teams.items())}
+
+
+def _ensure_assessments(
+    new: list[_JudgementRow], teams: dict[str, Team], result: ImportResult
+) -> dict[tuple[str, str], Assessment]:
+    """Assessments by (title, team): a title is looked up within the row's team only, so a
+    judgement never joins another team's assessment; a missing one is created in that team."""
+    wanted = sorted({(j.assessment, j.team) for j in new if j.assessment})
+    titles = {title for title, _ in wanted}
+    existing = Assessment.objects.filter(title__in=titles).order_by("pk")
+    found: dict[tuple[str, int], Assessment] = {}
+    for assessment in existing:
+        found.setdefault((assessment.title, assessment.team_id), assessment)
+    result_map = {}
+    for title, team_key in wanted:
+        team = teams[team_key]
+        assessment = found.get((title, team.pk))
+        if assessment is None:
+            rows = [j for j in new if j.assessment == title and j.team == team_key]
+            assessment = Assessment.objects.create(
+                title=title, published_on=min(j.window_start for j in rows), team=team
+            )
+            found[(title, team.pk)] = assessment
+            result.assessments_created.append(title)
+        result_map[(title, team_key)] = assessment
+    return result_map
+
+
+def _create_judgements(
+    new: list[_JudgementRow],
+    users: dict[str, Any],
+    teams: dict[str, Team],
+    assessments: dict[tuple[str, str], Assessment],
+) -> dict[str, Judgement]:
+    objects = []
+    for j in new:
+        judgement = Judgement(
+            reference=j.reference,
+            statement=j.statement,
+            resolution_criteria=j.criteria,
+            owner=users[j.owner],
+            team=teams[j.team],
+            assessment=assessments.get((j.assessment, j.team)),
+            window_start=j.window_start,
+            window_end=j.window_end,
+            created_by=users[j.created_by],
+            created_at=j.created_at,
+        )
+        # History closed long ago must not wake the expiry watch; open ones are armed.
+        judgement.next_alert_at = None if j.outcome else alerts.first_alert_at(judgement)
+        objects.append(judgement)
+    Judgement.objects.bulk_create(objects, batch_size=BATCH)
+    if any(o.pk is None for o in objects):  # a backend that returns no primary keys
+        return _by_reference([j.reference for j in new])
+    return {o.reference: o for o in objects}
+
+
+def _by_reference(references: list[str]) -> dict[str, Judgement]:
+    found: dict[str, Judgement] = {}
+    for i in range(0, len(references), BATCH):
+        chunk = references[i : i + BATCH]
+        found.update({j.reference: j for j in Judgement.objects.filter(reference__in=chunk)})
+    return found
+
+
+def _create_estimates(
+    new: list[_JudgementRow], created: dict[str, Judgement], users: dict[str, Any]
+) -> int:
+    def rows() -> Iterator[Estimate]:
+        for j in new:
+            judgement = created[j.reference]
+            yield Estimate(
+                judgement=judgement,
+                probability=j.probability,
+                confidence=j.confidence,
+                rationale=j.rationale,
+                author=users[j.created_by],
+                made_at=j.created_at,
+            )
+            for e in j.estimates:
+                yield Estimate(
+                    judgement=judgement,
+                    probability=e["probability"],
+                    confidence=e["confidence"],
+                    rationale=e["rationale"],
+                    author=users[e["author"]],
+                    made_at=e["made_at"],
+                )
+
+    return _bulk(Estimate, rows())
+
+
+def _history(j: _JudgementRow) -> list[tuple[dt.datetime, float]]:
+    """Estimates in the order the database gives them (made_at, then creation order)."""
+    pairs = [(j.created_at, float(j.probability))]
+    pairs += [(e["made_at"], float(e["probability"])) for e in j.estimates]
+    return sorted(pairs, key=lambda pair: pair[0])
+
+
+def _resolution(
+    judgement: Judgement, history: list[tuple[dt.datetime, float]], **fields: Any
+) -> Resolution:
+    """A resolution row scored exactly as ``workflows.resolve`` scores it."""
+    resolution = Resolution(judgement=judgement, **fields)
+    if resolution.outcome != Outcome.ANNULLED:
+        score = scoring.score_judgement(
+            history=history,
+            occurred=resolution.outcome == Outcome.OCCURRED,
+            window_start=resolution.window_start,
+            window_end=resolution.window_end,
+            occurred_on=resolution.occurred_on,
+            tz=timezone.get_current_timezone(),
+        )
+        for name, value in dataclasses.asdict(score).items():
+            setattr(resolution, name, value)
+    return resolution
+
+
+def _create_resolutions(
+    new: list[_JudgementRow], created: dict[str, Judgement], users: dict[str, Any]
+) -> int:
+    def rows() -> Iterator[Resolution]:
+        for j in new:
+            if not j.outcome:
+                continue
+            history = _history(j)
+            # Earlier ones first: on equal times the latest row (highest pk) is current.
+            for r in sorted(j.earlier, key=lambda r: r["resolved_at"]):
+                fields = {k: v for k, v in r.items() if k not in ("line", "resolved_by")}
+                yield _resolution(
+                    created[j.reference],
+                    history,
+                    resolved_by=users[r["resolved_by"]],
+                    is_current=False,  # superseded by the one in judgements.csv
+                    **fields,
+                )
+            yield _resolution(
+                created[j.reference],
+                history,
+                outcome=j.outcome,
+                occurred_on=j.occurred_on,
+                note=j.note,
+                source_url=j.source_url,
+                resolved_by=users[j.resolved_by],
+                resolved_at=j.resolved_at,
+                window_start=j.window_start,
+                window_end=j.window_end,
+            )
+
+    return _bulk(Resolution, rows())
+
+
+def _point_at_latest(pks: list[int]) -> None:
+    """Set current_estimate and resolution to the latest rows, one UPDATE per batch."""
+    for i in range(0, len(pks), BATCH):
+        Judgement.objects.filter(pk__in=pks[i : i + BATCH]).point_at_latest()
+
+
+def _create_indicators(
+    new: list[_JudgementRow], created: dict[str, Judgement], users: dict[str, Any]
+) -> int:
+    def rows() -> Iterator[Indicator]:
+        for j in new:
+            for i in j.indicators:
+                values = {k: v for k, v in i.items() if k not in ("line", "retracted_by")}
+                yield Indicator(
+                    judgement=created[j.reference],
+                    retracted_by=users[i["retracted_by"]] if i["retracted_by"] else None,
+                    **{**values, "logged_by": users[i["logged_by"]]},
+                )
+
+    return _bulk(Indicator, rows())
+
+
+def _record_imports(
+    new: list[_JudgementRow], created: dict[str, Judgement], directory: Path
+) -> None:
+    now = timezone.now()
+    _bulk(
+        ChangeRecord,
+        (
+            ChangeRecord(
+                judgement=created[j.reference],
+                action=ChangeAction.IMPORTED,
+                at=now,
+                changes={"reference": {"before": None, "after": j.reference}},
+                note=f"Imported from {directory.name}/judgements.csv line {j.line}.",
+            )
+            for j in new
+        ),
+    )
+
+
+def _bulk(model: Any, objects: Iterator[Any]) -> int:
+    """bulk_create from a generator in batches, so memory stays flat."""
+    count = 0
+    batch: list[Any] = []
+    for obj in objects:
+        batch.append(obj)
+        if len(batch) == BATCH:
+            model.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+        count += len(batch)
+    return count

@@ -1,0 +1,278 @@
+"""Import report: paste or upload a report, review its key judgements, track them.
+
+Step 1 (``extract_report``) reads the report and proposes candidates; step 2
+(``extract_create``) creates the assessment, its judgements, first estimates and
+indicators in one transaction. The candidates travel in the review page's own fields, so
+nothing is kept on the server between the steps.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from judgements import access, workflows
+from judgements.core.scales import SCALES, get_scale
+from judgements.models import Assessment, Direction, Team
+from judgements.reports import extraction
+from judgements.reports.forms import (
+    AssessmentForm,
+    CandidateForm,
+    CandidateFormSet,
+    ReportForm,
+    initial_for,
+)
+from judgements.workspace.forms import in_step, placement_text
+
+PREFIX_ASSESSMENT = "assessment"
+PREFIX_CANDIDATES = "kj"
+# One review page: ten fields a candidate must stay under DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+MAX_CANDIDATES = 80
+
+
+def _creatable_teams(request: HttpRequest) -> QuerySet[Team]:
+    """Teams the user may create judgements in; 403 when there are none (leadership)."""
+    if access.is_read_only(request.user):
+        raise PermissionDenied("Your role reads judgements; it cannot create them.")
+    teams = Team.objects.filter(pk__in=access.team_ids(request.user)).order_by("name")
+    if not teams.exists():
+        raise PermissionDenied("You are in no team, so you cannot create judgements.")
+    chosen = request.POST.get("team") or request.POST.get(f"{PREFIX_ASSESSMENT}-team")
+    if chosen and chosen.isdigit() and not access.can_create_in(request.user, int(chosen)):
+        raise PermissionDenied("You cannot create judgements in that team.")
+    return teams
+
+
+def _page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    if request.htmx:
+        # htmx swaps only 2xx responses; the form with its errors is the answer either way.
+        return render(request, "reports/extract.html#workspace", context)
+    return render(request, "reports/extract.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def extract_report(request: HttpRequest) -> HttpResponse:
+    teams = _creatable_teams(request)
+    if request.method == "GET":
+        initial = {"published_on": timezone.localdate(), "team": teams.first()}
+        return _page(request, {"report_form": ReportForm(teams=teams, initial=initial)})
+    form = ReportForm(request.POST, request.FILES, teams=teams)
+    if not form.is_valid():
+        return _page(request, {"report_form": form}, status=400)
+    data = form.cleaned_data
+    found = extraction.extract(
+        data["report_text"],
+        published=data["published_on"],
+        scale=data["scale"] or None,
+        default_scale=_site_scale(),
+    )
+    candidates = found.candidates[:MAX_CANDIDATES]
+    if len(found.candidates) > MAX_CANDIDATES:
+        messages.warning(
+            request,
+            f"The report has {len(found.candidates)} candidates; the first {MAX_CANDIDATES} are "
+            "shown. Import the rest as a separate report.",
+        )
+    assessment_form = AssessmentForm(
+        prefix=PREFIX_ASSESSMENT,
+        teams=teams,
+        initial={
+            "team": data["team"],
+            "title": data["title"] or found.title or "Untitled report",
+            "summary": found.summary,
+            "published_on": data["published_on"],
+            "source": data["source"] or (data["upload"].name if data["upload"] else ""),
+            "scale": found.scale,
+        },
+    )
+    formset = CandidateFormSet(
+        prefix=PREFIX_CANDIDATES,
+        initial=[initial_for(candidate) for candidate in candidates],
+        form_kwargs={"scale": found.scale},
+    )
+    context = _review_context(assessment_form, formset, found.scale, data["published_on"])
+    context["scale_reason"] = found.scale_reason
+    context["marked"] = found.marked
+    return _page(request, context)
+
+
+@require_GET
+def extract_placement(request: HttpRequest) -> HttpResponse:
+    """Live text for one candidate's term and number, the other field kept in step.
+
+    The workspace's rule on the candidate's scale: picking a term fills in its midpoint,
+    typing a number selects its term. The other field comes back as an out-of-band swap.
+    """
+    prefix = request.GET.get("prefix", "")
+    if not re.fullmatch(rf"{PREFIX_CANDIDATES}-\d{{1,3}}", prefix):
+        return render(request, "workspace/_placement.html", {"text": ""}, status=400)
+    scale = SCALES.get(request.GET.get("scale", "")) or get_scale(_site_scale())
+    changed = request.GET.get("changed", "percent")
+    term, percent, text = in_step(
+        scale,
+        changed=changed,
+        label=request.GET.get(f"{prefix}-term", ""),
+        number=request.GET.get(f"{prefix}-probability", ""),
+    )
+    if percent is None and text:
+        return render(request, "workspace/_placement.html", {"text": text})
+    form = CandidateForm(
+        prefix=prefix,
+        scale=scale.key,
+        initial={"term": term.label if term else "", "probability": percent},
+    )
+    other = form["probability"] if changed == "term" else form["term"]
+    other.field.widget.attrs["hx-swap-oob"] = "true"
+    return render(request, "workspace/_placement.html", {"text": text, "other": other})
+
+
+@require_POST
+def extract_create(request: HttpRequest) -> HttpResponse:
+    teams = _creatable_teams(request)
+    scale = request.POST.get(f"{PREFIX_ASSESSMENT}-scale")
+    scale = scale if scale in SCALES else _site_scale()
+    assessment_form = AssessmentForm(request.POST, prefix=PREFIX_ASSESSMENT, teams=teams)
+    formset = CandidateFormSet(request.POST, prefix=PREFIX_CANDIDATES, form_kwargs={"scale": scale})
+    valid = assessment_form.is_valid() & formset.is_valid()
+    accepted = [f for f in formset.forms if f.is_valid() and f.cleaned_data["decision"] == "accept"]
+    if valid and not accepted:
+        messages.error(request, "Accept at least one judgement, or leave this page.")
+    if not valid or not accepted:
+        published = assessment_form.cleaned_data.get("published_on") if valid else None
+        context = _review_context(assessment_form, formset, scale, published)
+        return _page(request, context, status=400)
+    assessment = _create(request, assessment_form.cleaned_data, accepted)
+    count = len(accepted)
+    noun = "judgement" if count == 1 else "judgements"
+    messages.success(request, f"Created the assessment and {count} tracked {noun}.")
+    return redirect("assessment-detail", pk=assessment.pk)
+
+
+def _create(request: HttpRequest, data: dict, accepted: list) -> Assessment:
+    """The assessment, each accepted judgement with its first estimate and indicators.
+
+    One transaction: if any judgement fails, nothing is created and the review stays.
+    """
+    user = request.user
+    observed_on = min(data["published_on"], timezone.localdate())
+    scale = get_scale(data["scale"])
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            title=data["title"],
+            summary=data["summary"],
+            published_on=data["published_on"],
+            source=data["source"],
+            team=data["team"],
+        )
+        for form in accepted:
+            candidate = form.cleaned_data
+            judgement = workflows.create_judgement(
+                by=user,
+                statement=candidate["statement"].strip(),
+                team=data["team"],
+                owner=user,
+                probability=form.chosen_probability,
+                rationale=_rationale(data["title"], candidate, scale.name),
+                assessment=assessment,
+                window_start=candidate["window_start"],
+                window_end=candidate["window_end"],
+            )
+            for draft in form.indicator_drafts:
+                workflows.log_indicator(
+                    judgement,
+                    by=user,
+                    observed_on=observed_on,
+                    summary=draft.summary,
+                    direction=Direction.SUPPORTS,
+                    source=draft.source,
+                    source_url=_first_url(draft.source),
+                    # The report's evidence is what the first estimate rests on, not news
+                    # since it: logged with the estimate, it leaves the balance at zero.
+                    logged_at=judgement.current_estimate.made_at,
+                )
+    return assessment
+
+
+def _rationale(title: str, candidate: dict, scale_name: str) -> str:
+    where = f"{candidate['label']} of " if candidate.get("label") else ""
+    term = f" ({candidate['term']} on the {scale_name})" if candidate.get("term") else ""
+    return f"{where}'{title}': \u201c{candidate['sentence']}\u201d{term}"
+
+
+def _first_url(source: str) -> str:
+    for part in source.split("; "):
+        if part.startswith(("http://", "https://")) and len(part) <= 500:
+            return part
+    return ""
+
+
+def _site_scale() -> str:
+    from django.conf import settings
+
+    return settings.YARDSTICK_SCALE
+
+
+def _review_context(assessment_form, formset, scale: str, published) -> dict:
+    """The review page's candidates, each with its sentence cut for ``<mark>``."""
+    if published is None:
+        published = timezone.localdate()
+    rows = []
+    for form in formset.forms:
+        sentence = form["sentence"].value() or ""
+        reasons = form["reasons"].value() or ""
+        rows.append(
+            {
+                "form": form,
+                "segments": extraction.mark_segments(sentence, published=published),
+                "reasons": [reason for reason in reasons.split("\n") if reason.strip()],
+                "placement": _placement(form["probability"].value(), get_scale(scale)),
+            }
+        )
+    return {
+        "assessment_form": assessment_form,
+        "formset": formset,
+        "rows": rows,
+        "scale": get_scale(scale),
+    }
+
+
+def _placement(value, scale) -> str:
+    """Where the candidate's number falls on the scale, if it is a number from 0 to 100."""
+    try:
+        percent = Decimal(str(value).strip()) if value not in (None, "") else None
+    except InvalidOperation:
+        return ""
+    if percent is None or not (percent.is_finite() and 0 <= percent <= 100):
+        return ""
+    return placement_text(percent / 100, scale)
+
+
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_for_viewer(request, pk)
+    # Only the judgements this viewer may see, whatever team the assessment belongs to.
+    judgements = (
+        assessment.judgements.visible_to(request.user)
+        .select_related("current_estimate", "owner")
+        .order_by("reference")
+    )
+    context = {"assessment": assessment, "judgements": judgements}
+    return render(request, "workspace/assessment.html", context)
+
+
+def _assessment_for_viewer(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_object_or_404(Assessment.objects.select_related("team"), pk=pk)
+    if not (
+        access.sees_everything(request.user) or assessment.team_id in access.team_ids(request.user)
+    ):
+        raise PermissionDenied("This assessment belongs to a team you are not in.")
+    return assessment

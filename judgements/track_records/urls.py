@@ -1,0 +1,8 @@
+from django.urls import path
+
+from judgements.track_records import views
+
+urlpatterns = [
+    path("track-record/team/<slug:slug>/", views.team_track_record, name="track-record-team"),
+    path("track-record/<username:username>/", views.person_track_record, name="track-record-user"),
+]

@@ -1,0 +1,115 @@
+"""Track record pages: the scores of DESIGN section 4 for one person or one team.
+
+Views live here rather than in ``views.py`` because they share a context builder and a
+template with nothing else; the dashboard reuses the builder and the two partials.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from judgements import access
+from judgements.core import scales, scoring
+from judgements.models import Judgement, Team
+from judgements.track_records.charts import calibration_chart, trend_chart
+from judgements.track_records import scorecards
+
+
+def requested_scale(request: HttpRequest) -> str:
+    """The scale asked for in ?scale=, or the organisation's default for anything else."""
+    key = request.GET.get("scale", "")
+    return key if key in scales.SCALES else settings.YARDSTICK_SCALE
+
+
+def track_record_context(
+    judgements: QuerySet[Judgement], *, scale_key: str, by_owner: bool = False
+) -> dict[str, Any]:
+    """Everything the track record shows, from one query."""
+    if by_owner:
+        # Per-owner rows need one record per judgement.
+        return scores_context(scorecards.records(judgements), scale_key=scale_key, by_owner=True)
+    resolutions = scorecards.current_resolutions(judgements)
+    return scores_context(scorecards.summary(resolutions), scale_key=scale_key)
+
+
+def scores_context(
+    records: list[scoring.Record], *, scale_key: str, by_owner: bool = False
+) -> dict[str, Any]:
+    """Scorecard, calibration chart, trend by quarter (and per owner) of some records."""
+    scale = scales.get_scale(scale_key)
+    card = scoring.Scorecard.build(records, scale)
+    quarters = scoring.scorecards_by(records, "quarter", scale)
+    return {
+        "card": card,
+        "chart": calibration_chart(card.calibration),
+        "trend": trend_chart([(q, c.brier, c.brier_time_averaged) for q, c in quarters]),
+        "scale": scale,
+        "scale_choices": scales.SCALE_CHOICES,
+        "quarters": quarters,
+        "owners": scoring.scorecards_by(records, "owner", scale) if by_owner else [],
+    }
+
+
+def figure_links(base: dict[str, str]) -> dict[str, str]:
+    """Links from the figures to the judgement list behind them (resolved and annulled)."""
+    url = reverse("judgement-list")
+    return {
+        "figure_url": f"{url}?{urlencode({'status': 'resolved', **base})}",
+        "annulled_url": f"{url}?{urlencode({'status': 'annulled', **base})}",
+    }
+
+
+def _person_for_viewer(request: HttpRequest, username: str) -> Any:
+    person = get_object_or_404(get_user_model(), username=username)
+    if not access.can_view_track_record(request.user, person):
+        raise PermissionDenied("You may see your own track record and those of teams you lead.")
+    return person
+
+
+def _team_for_viewer(request: HttpRequest, slug: str) -> Team:
+    team = get_object_or_404(Team, slug=slug)
+    if not access.can_view_team_track_record(request.user, team):
+        raise PermissionDenied("You may see the track records of your own teams.")
+    return team
+
+
+@require_GET
+def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
+    person = _person_for_viewer(request, username)
+    judgements = Judgement.objects.filter(owner=person)
+    if person.pk != request.user.pk:
+        # A lead sees a member's judgements in the teams they can see, nothing beyond.
+        judgements = judgements.visible_to(request.user)
+    context = track_record_context(judgements, scale_key=requested_scale(request))
+    context.update(figure_links({"owner": person.get_username()}))
+    context.update(
+        subject=person.get_full_name() or person.get_username(),
+        speaker="you" if person.pk == request.user.pk else "they",
+        person=person,
+    )
+    return render(request, "track_records/track_record.html", context)
+
+
+@require_GET
+def team_track_record(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _team_for_viewer(request, slug)
+    context = track_record_context(
+        Judgement.objects.filter(team=team), scale_key=requested_scale(request), by_owner=True
+    )
+    # Per-person rows are for those who may see each person's record: leads and leadership.
+    user = request.user
+    if not (access.sees_everything(user) or team.pk in access.led_team_ids(user)):
+        context["owners"] = [row for row in context["owners"] if row[0] == user.get_username()]
+    context.update(figure_links({"team": team.slug}))
+    context.update(subject=f"{team.name} team", speaker="the team", team=team)
+    return render(request, "track_records/track_record.html", context)

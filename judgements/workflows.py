@@ -1,0 +1,476 @@
+"""Workflows that write a judgement's history: create, edit, revise, log, retract, resolve.
+
+Every function here runs in one transaction and leaves a ChangeRecord with the values before
+and after. Nothing is overwritten: estimates, indicators and resolutions are new rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from judgements.core import scoring
+from judgements.core.dates import MAX_YEAR, MIN_YEAR, check_year
+from judgements.expiry import alerts
+from judgements.models import (
+    ChangeAction,
+    ChangeRecord,
+    Confidence,
+    Direction,
+    Estimate,
+    Indicator,
+    Judgement,
+    Outcome,
+    Resolution,
+    Watch,
+    diff,
+)
+
+
+def next_reference(year: int) -> str:
+    """The next free KJ-YYYY-NNNN for a year (the longest, then highest, number is the last)."""
+    prefix = f"KJ-{year}-"
+    last = (
+        Judgement.objects.filter(reference__regex=rf"^KJ-{year}-[0-9]{{4,}}$")
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) if last else 0
+    return f"{prefix}{number + 1:04d}"
+
+
+def _record(judgement: Judgement, action: str, *, by, changes=None, note="", at=None) -> None:
+    ChangeRecord.objects.create(
+        judgement=judgement,
+        action=action,
+        actor=by,
+        changes=changes or {},
+        note=note,
+        at=at or timezone.now(),
+    )
+
+
+def _snapshot(judgement: Judgement) -> dict[str, Any]:
+    return {
+        "statement": judgement.statement,
+        "resolution_criteria": judgement.resolution_criteria,
+        "owner": judgement.owner.get_username() if judgement.owner_id else None,
+        "team": str(judgement.team) if judgement.team_id else None,
+        "assessment": str(judgement.assessment) if judgement.assessment_id else None,
+        "window_start": judgement.window_start.isoformat(),
+        "window_end": judgement.window_end.isoformat(),
+    }
+
+
+def _check_years(*days: dt.date | None) -> None:
+    try:
+        for day in days:
+            if day is not None:
+                check_year(day)
+    except ValueError:
+        raise ValidationError(f"Give dates between {MIN_YEAR} and {MAX_YEAR}.") from None
+
+
+def _check_window(start: dt.date, end: dt.date) -> None:
+    _check_years(start, end)
+    if end <= start:
+        raise ValidationError({"window_end": "The window must end after it starts."})
+
+
+def _create_with_free_reference(*, reference: str | None, **fields: Any) -> Judgement:
+    """Insert under ``reference``, or under the next free KJ reference of the window's year.
+
+    Two requests may pick the same next reference: the unique constraint refuses the second,
+    which takes the one after (inside a savepoint, so the caller's transaction survives).
+    """
+    for attempt in range(5):
+        chosen = reference or next_reference(fields["window_start"].year)
+        try:
+            with transaction.atomic():
+                return Judgement.objects.create(reference=chosen, **fields)
+        except IntegrityError:
+            if reference is not None or attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def create_judgement(
+    *,
+    by,
+    statement: str,
+    team,
+    owner,
+    probability: Decimal | float,
+    confidence: str = Confidence.MODERATE,
+    rationale: str = "",
+    resolution_criteria: str = "",
+    assessment=None,
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+    watchers: Iterable = (),
+    reference: str | None = None,
+    now: dt.datetime | None = None,
+) -> Judgement:
+    """Create a judgement with its first estimate.
+
+    Steps, in one transaction: default the window (today + 12 months); save the judgement
+    under the next free reference (retrying if another request took it first); its first
+    estimate and watchers; arm the expiry alerts; record the creation.
+    """
+    now = now or timezone.now()
+    window_start = window_start or timezone.localdate(now)
+    _check_years(window_start, window_end)
+    window_end = window_end or Judgement.default_window_end(window_start)
+    _check_window(window_start, window_end)
+    with transaction.atomic():
+        judgement = _create_with_free_reference(
+            reference=reference,
+            statement=statement,
+            resolution_criteria=resolution_criteria,
+            owner=owner,
+            team=team,
+            assessment=assessment,
+            window_start=window_start,
+            window_end=window_end,
+            created_by=by,
+            created_at=now,
+        )
+        estimate = Estimate.objects.create(
+            judgement=judgement,
+            probability=Decimal(str(probability)),
+            confidence=confidence,
+            rationale=rationale,
+            author=by,
+            made_at=now,
+        )
+        judgement.current_estimate = estimate
+        judgement.next_alert_at = alerts.first_alert_at(judgement)
+        judgement.save(update_fields=["current_estimate", "next_alert_at"])
+        Watch.objects.bulk_create(
+            [Watch(judgement=judgement, user=user) for user in watchers if user != owner]
+        )
+        _record(
+            judgement,
+            ChangeAction.CREATED,
+            by=by,
+            at=now,
+            changes={k: {"before": None, "after": v} for k, v in _snapshot(judgement).items()},
+        )
+    return judgement
+
+
+@transaction.atomic
+def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
+    """Change statement, criteria, assessment, owner or window; record before and after.
+
+    Moving the window end re-arms the alerts for the new date.
+    """
+    before = _snapshot(judgement)
+    window_before = (judgement.window_start, judgement.window_end)
+    for name, value in fields.items():
+        setattr(judgement, name, value)
+    _check_window(judgement.window_start, judgement.window_end)
+    changes = diff(before, _snapshot(judgement))
+    if not changes:
+        return judgement
+    if (judgement.window_start, judgement.window_end) != window_before:
+        judgement.next_alert_at = alerts.rearm(judgement)
+    judgement.save()
+    action = ChangeAction.EDITED
+    if set(changes) <= {"window_start", "window_end"}:
+        action = ChangeAction.WINDOW_CHANGED
+    elif set(changes) == {"owner"}:
+        action = ChangeAction.REASSIGNED
+    _record(judgement, action, by=by, changes=changes)
+    return judgement
+
+
+@transaction.atomic
+def set_watchers(judgement: Judgement, *, by, users: Iterable) -> None:
+    """Replace the watchers; the history keeps both lists of names."""
+    wanted = {user.pk: user for user in users if user.pk != judgement.owner_id}
+    current = dict(
+        Watch.objects.filter(judgement=judgement).values_list("user_id", "user__username")
+    )
+    if set(wanted) == set(current):
+        return
+    Watch.objects.filter(judgement=judgement).exclude(user_id__in=wanted).delete()
+    Watch.objects.bulk_create(
+        [Watch(judgement=judgement, user=u) for pk, u in wanted.items() if pk not in current]
+    )
+
+    def names(usernames: Iterable[str]) -> str:
+        return ", ".join(sorted(usernames)) or "nobody"
+
+    _record(
+        judgement,
+        ChangeAction.WATCHERS_CHANGED,
+        by=by,
+        changes={
+            "watchers": {
+                "before": names(current.values()),
+                "after": names(u.get_username() for u in wanted.values()),
+            }
+        },
+    )
+
+
+def estimate_close(judgement: Judgement) -> dt.datetime:
+    """After this moment no estimate counts: end of the window, or the day it occurred."""
+    tz = timezone.get_current_timezone()
+    resolution = judgement.resolution
+    occurred_on = resolution.occurred_on if resolution is not None else None
+    return scoring.close(judgement.window_end, tz, occurred_on=occurred_on)
+
+
+@transaction.atomic
+def revise_estimate(
+    judgement: Judgement,
+    *,
+    by,
+    probability: Decimal | float,
+    confidence: str,
+    rationale: str,
+    cites: Iterable[Indicator] = (),
+    now: dt.datetime | None = None,
+) -> Estimate:
+    """Add an estimate; refused once the window has closed or the judgement is resolved."""
+    now = now or timezone.now()
+    if judgement.resolution is not None:
+        raise ValidationError("This judgement is resolved; its estimate can no longer change.")
+    if now >= estimate_close(judgement):
+        raise ValidationError(
+            "The window has closed, so a new estimate would be hindsight. Resolve the "
+            "judgement instead, or extend its window first."
+        )
+    before = judgement.current_estimate
+    estimate = Estimate.objects.create(
+        judgement=judgement,
+        probability=Decimal(str(probability)),
+        confidence=confidence,
+        rationale=rationale,
+        author=by,
+        made_at=now,
+    )
+    cited = [indicator for indicator in cites if indicator.judgement_id == judgement.pk]
+    estimate.cites.set(cited)
+    judgement.current_estimate = estimate
+    # Indicators logged before this estimate were weighed in it: the balance starts afresh.
+    judgement.indicators_for = judgement.indicators_against = 0
+    judgement.save(update_fields=["current_estimate", "indicators_for", "indicators_against"])
+    _record(
+        judgement,
+        ChangeAction.ESTIMATE_REVISED,
+        by=by,
+        at=now,
+        changes={
+            "probability": {
+                "before": str(before.probability) if before else None,
+                "after": str(estimate.probability),
+            },
+            "confidence": {"before": before.confidence if before else None, "after": confidence},
+        },
+        note=rationale,
+    )
+    return estimate
+
+
+def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "observed_on": indicator.observed_on.isoformat(),
+        "summary": indicator.summary,
+        "direction": indicator.direction,
+        "strength": indicator.strength,
+        "source": indicator.source,
+        "source_url": indicator.source_url,
+        "reliability": indicator.reliability,
+        "credibility": indicator.credibility,
+    }
+
+
+BALANCE_FIELDS = {Direction.SUPPORTS: "indicators_for", Direction.UNDERMINES: "indicators_against"}
+
+
+def _shift_balance(indicator: Indicator, direction: str, step: int) -> None:
+    """Move the judgement's stored balance if this indicator counts towards it.
+
+    It counts while it is active and was logged after the current estimate was made.
+    """
+    field = BALANCE_FIELDS.get(direction)
+    judgement = indicator.judgement
+    estimate = judgement.current_estimate
+    if field is None or estimate is None or indicator.logged_at <= estimate.made_at:
+        return
+    Judgement.objects.filter(pk=judgement.pk).update(**{field: F(field) + step})
+
+
+def _check_observed_on(observed_on: dt.date) -> None:
+    if observed_on > timezone.localdate():
+        raise ValidationError({"observed_on": "An indicator cannot be observed in the future."})
+
+
+@transaction.atomic
+def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
+    _check_observed_on(fields["observed_on"])
+    indicator = Indicator.objects.create(judgement=judgement, logged_by=by, **fields)
+    _shift_balance(indicator, indicator.direction, +1)
+    _record(
+        judgement,
+        ChangeAction.INDICATOR_LOGGED,
+        by=by,
+        at=indicator.logged_at,
+        changes={f"indicator {indicator.pk}": {"before": None, "after": indicator.summary}},
+    )
+    return indicator
+
+
+@transaction.atomic
+def edit_indicator(indicator: Indicator, *, by, **fields: Any) -> Indicator:
+    if indicator.is_retracted:
+        raise ValidationError("A retracted indicator cannot be edited.")
+    if "observed_on" in fields:
+        _check_observed_on(fields["observed_on"])
+    before = _indicator_snapshot(indicator)
+    if fields.get("direction", indicator.direction) != indicator.direction:
+        _shift_balance(indicator, indicator.direction, -1)
+        _shift_balance(indicator, fields["direction"], +1)
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    changes = diff(before, _indicator_snapshot(indicator))
+    if changes:
+        indicator.save(update_fields=list(fields))
+        _record(
+            indicator.judgement,
+            ChangeAction.INDICATOR_EDITED,
+            by=by,
+            changes={f"indicator {indicator.pk} {k}": v for k, v in changes.items()},
+        )
+    return indicator
+
+
+@transaction.atomic
+def retract_indicator(indicator: Indicator, *, by, reason: str) -> Indicator:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the indicator is retracted."})
+    claimed = Indicator.objects.filter(pk=indicator.pk, retracted_at__isnull=True).update(
+        retracted_at=timezone.now(), retracted_by=by, retraction_reason=reason
+    )
+    if claimed != 1:
+        raise ValidationError("This indicator is already retracted.")
+    indicator.refresh_from_db()
+    _shift_balance(indicator, indicator.direction, -1)
+    _record(
+        indicator.judgement,
+        ChangeAction.INDICATOR_RETRACTED,
+        by=by,
+        changes={f"indicator {indicator.pk}": {"before": "active", "after": "retracted"}},
+        note=reason,
+    )
+    return indicator
+
+
+@transaction.atomic
+def resolve(
+    judgement: Judgement,
+    *,
+    by,
+    outcome: str,
+    occurred_on: dt.date | None = None,
+    note: str = "",
+    source_url: str = "",
+    now: dt.datetime | None = None,
+) -> Resolution:
+    """Resolve (or re-resolve) a judgement.
+
+    Steps: check the date it occurred lies in the window; score it from its estimate history;
+    add the resolution row (an earlier one stays); point the judgement at it; cancel the
+    pending alerts; record before and after.
+    """
+    now = now or timezone.now()
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
+    if outcome == Outcome.OCCURRED:
+        if occurred_on is None:
+            raise ValidationError({"occurred_on": "Give the date it occurred."})
+        if not judgement.window_start <= occurred_on <= judgement.window_end:
+            raise ValidationError(
+                {
+                    "occurred_on": (
+                        f"The date it occurred must lie inside the window "
+                        f"({judgement.window_start} to {judgement.window_end})."
+                    )
+                }
+            )
+        if occurred_on > timezone.localdate(now):
+            raise ValidationError({"occurred_on": "It cannot have occurred in the future."})
+    else:
+        occurred_on = None
+    if outcome == Outcome.DID_NOT_OCCUR and timezone.localdate(now) <= judgement.window_end:
+        raise ValidationError(
+            {"outcome": "It can only be resolved as not occurred once the window has ended."}
+        )
+    # Lock the judgement: of two people resolving at once, the second sees the first's
+    # resolution and is told so, instead of silently replacing it.
+    locked = Judgement.objects.select_for_update().only("resolution").get(pk=judgement.pk)
+    if locked.resolution_id != judgement.resolution_id:
+        raise ValidationError(
+            "Someone else resolved this judgement a moment ago; reload the page to see it."
+        )
+    previous = judgement.resolution
+    resolution = Resolution(
+        judgement=judgement,
+        outcome=outcome,
+        occurred_on=occurred_on,
+        note=note,
+        source_url=source_url,
+        resolved_by=by,
+        resolved_at=now,
+        window_start=judgement.window_start,
+        window_end=judgement.window_end,
+    )
+    if outcome != Outcome.ANNULLED:
+        score = scoring.score_judgement(
+            history=[(e.made_at, float(e.probability)) for e in judgement.estimates.all()],
+            occurred=outcome == Outcome.OCCURRED,
+            window_start=judgement.window_start,
+            window_end=judgement.window_end,
+            occurred_on=occurred_on,
+            tz=timezone.get_current_timezone(),
+        )
+        resolution.p_initial = score.p_initial
+        resolution.p_final = score.p_final
+        resolution.brier = score.brier
+        resolution.brier_time_averaged = score.brier_time_averaged
+        resolution.log_loss = score.log_loss
+    Resolution.objects.filter(judgement=judgement, is_current=True).update(is_current=False)
+    resolution.save()
+    judgement.resolution = resolution
+    judgement.next_alert_at = None
+    judgement.save(update_fields=["resolution", "next_alert_at"])
+    alerts.cancel_pending(judgement, now=now)
+
+    def describe(r: Resolution | None) -> str | None:
+        if r is None:
+            return None
+        when = f" on {r.occurred_on}" if r.occurred_on else ""
+        return f"{r.get_outcome_display()}{when}"
+
+    _record(
+        judgement,
+        ChangeAction.RERESOLVED if previous else ChangeAction.RESOLVED,
+        by=by,
+        at=now,
+        changes={"resolution": {"before": describe(previous), "after": describe(resolution)}},
+        note=note,
+    )
+    return resolution

@@ -1,0 +1,609 @@
+"""Forms of the analyst workspace. They validate input; the views call ``authoring`` to save.
+
+Estimates are entered as a term on the site scale **or** a number (DESIGN section 2): a term
+fills in its band's midpoint; a number is primary and is what gets scored. When both are given
+they must agree, so a browser without JavaScript cannot silently score the wrong one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from judgements import access
+from judgements.core import scales
+from judgements.core.dates import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR
+from judgements.models import (
+    Assessment,
+    Confidence,
+    Credibility,
+    Direction,
+    Indicator,
+    Judgement,
+    Outcome,
+    Reliability,
+    Status,
+    Strength,
+    Team,
+)
+
+User = get_user_model()
+HTTP_ONLY = URLValidator(schemes=["http", "https"], message="Give an http:// or https:// address.")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def site_scale() -> scales.Scale:
+    return scales.get_scale(settings.YARDSTICK_SCALE)
+
+
+def person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class BoundedDateField(forms.DateField):
+    """A date in the years Yardstick accepts (see dates.MIN_YEAR / MAX_YEAR)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DATE_INPUT)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                f"Give a date between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range"
+            )
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {
+            **super().widget_attrs(widget),
+            "min": MIN_DATE.isoformat(),
+            "max": MAX_DATE.isoformat(),
+        }
+
+
+class Plain:
+    """Labels without Django's trailing colon (the design's labels read as headings)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
+
+
+class SourceURLField(forms.URLField):
+    default_validators = [HTTP_ONLY]
+
+    def to_python(self, value: Any) -> str:
+        # Django's URLField adds "https://" to a bare word; for a source we'd rather say so.
+        value = (value or "").strip()
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("Give an http:// or https:// address.", code="invalid")
+        return super().to_python(value)
+
+
+def entered_probability(
+    scale: scales.Scale, term: scales.Term | None, percent: Decimal | None
+) -> Decimal | None:
+    """The term-or-number rule of DESIGN section 2, for every form that takes an estimate.
+
+    A number is what gets scored; a term alone gives its band's midpoint; neither gives None.
+    Both given and disagreeing raises a ValidationError that says which to fix, so a browser
+    without JavaScript can never score the one the analyst did not mean.
+    """
+    if percent is not None and term is not None and not term.contains(percent):
+        typed = f"{percent.normalize():f}%"
+        placed = scale.place(percent / 100)
+        raise forms.ValidationError(
+            f"{typed} is not {term.label}, which is {term.band_text} on the {scale.name}; "
+            f"{typed} is {placed.label}. Change the number or the term.",
+            code="disagree",
+        )
+    chosen = percent if percent is not None else term.midpoint if term is not None else None
+    return None if chosen is None else (chosen / 100).quantize(Decimal("0.0001"))
+
+
+def in_step(
+    scale: scales.Scale, *, changed: str, label: str, number: str
+) -> tuple[scales.Term | None, Decimal | None, str]:
+    """Term, number and placement text after the analyst changed one of the two fields.
+
+    Picking a term fills in its midpoint; typing a number selects its term (or none, in a gap
+    of the scale). Garbage or a number outside 0–100 leaves both fields as they are.
+    """
+    term = scale.find_term(label) if label else None
+    try:
+        percent: Decimal | None = Decimal(number.strip()) if number.strip() else None
+    except InvalidOperation:
+        return term, None, "Give a number from 0 to 100."
+    if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):
+        return term, None, "Give a number from 0 to 100."
+    if changed == "term" and term is not None:
+        percent = term.midpoint
+    elif changed == "percent" and percent is not None:
+        term = scale.place(percent / 100).term
+    text = placement_text(percent / 100, scale) if percent is not None else ""
+    return term, percent, text
+
+
+def placement_text(probability: Decimal | None, scale: scales.Scale | None = None) -> str:
+    """'52% — between realistic possibility and likely' (empty without a number)."""
+    if probability is None:
+        return ""
+    placement = (scale or site_scale()).place(probability)
+    # Two decimals at most: the number is stored to 0.01% and a 1e-99999 must not print in full.
+    percent = f"{scales.to_percent(probability).quantize(Decimal('0.01')).normalize():f}%"
+    if placement.term is not None:
+        return f"{percent} — {placement.label} (band {placement.term.band_text})"
+    return f"{percent} — {placement.label}"
+
+
+class EstimateEntryForm(Plain, forms.Form):
+    """A probability as a term on the site scale or a number, with confidence."""
+
+    term = forms.ChoiceField(required=False, label="Term")
+    percent = forms.DecimalField(
+        required=False,
+        label="Number (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "max": "100"}),
+    )
+    confidence = forms.ChoiceField(
+        choices=Confidence.choices,
+        initial=Confidence.MODERATE,
+        help_text="How sound the evidence and reasoning are; separate from the probability.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scale = site_scale()
+        self.fields["term"].choices = [("", "— pick a term —")] + [
+            (term.label, f"{term.display} ({term.band_text})") for term in scale.terms
+        ]
+        self.fields["term"].help_text = f"On the {scale.name}; fills in the band's midpoint."
+        self.fields["percent"].help_text = "0 to 100; the number is what gets scored."
+        live = {
+            "hx-get": reverse("estimate-placement"),
+            "hx-target": "#placement",
+            "hx-swap": "innerHTML",  # not the enclosing form's swap
+            "hx-include": "closest .estimate-entry",
+        }
+        self.fields["term"].widget.attrs.update(
+            live, **{"hx-trigger": "change", "hx-vals": '{"changed": "term"}'}
+        )
+        self.fields["percent"].widget.attrs.update(
+            live,
+            **{
+                "hx-trigger": "input changed delay:250ms, change",
+                "hx-vals": '{"changed": "percent"}',
+            },
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        label, percent = data.get("term"), data.get("percent")
+        if "percent" in self.errors:
+            return data
+        scale = site_scale()
+        try:
+            probability = entered_probability(scale, scale.find_term(label or ""), percent)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+            return data
+        if probability is None:
+            self.add_error(None, "Pick a term or type a number.")
+            return data
+        data["probability"] = probability
+        return data
+
+
+class RationaleMixin(forms.Form):
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this number: the evidence and reasoning behind it.",
+    )
+
+
+class JudgementForm(EstimateEntryForm):
+    """Create a judgement with its first estimate."""
+
+    field_order = [
+        "statement",
+        "resolution_criteria",
+        "team",
+        "assessment",
+        "owner",
+        "watchers",
+        "window_start",
+        "window_end",
+        "term",
+        "percent",
+        "confidence",
+        "rationale",
+    ]
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One resolvable proposition: this is what gets scored.",
+    )
+    resolution_criteria = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What counts as “it happened”.",
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none())
+    assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(), required=False, empty_label="— none —"
+    )
+    owner = PersonChoiceField(queryset=User.objects.none())
+    watchers = PeopleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="They also get this judgement's alerts. Ctrl-click (⌘-click) to pick several.",
+    )
+    window_start = BoundedDateField()
+    window_end = BoundedDateField(
+        required=False, help_text="Leave empty for 12 months after the start."
+    )
+    rationale = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this number: the evidence and reasoning behind it.",
+    )
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        teams = [pk for pk in access.team_ids(user) if access.can_create_in(user, pk)]
+        self.fields["team"].queryset = Team.objects.filter(pk__in=teams)
+        self.fields["assessment"].queryset = Assessment.objects.filter(team_id__in=teams)
+        people = team_people(teams)
+        self.fields["owner"].queryset = people
+        self.fields["watchers"].queryset = watcher_candidates(teams)
+        self.fields["owner"].help_text = "Analysts own what they create; a team lead can pick."
+        self.initial.setdefault("window_start", timezone.localdate())
+        self.initial.setdefault("owner", user.pk)
+        if len(teams) == 1:
+            self.initial.setdefault("team", teams[0])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        team, owner, assessment = data.get("team"), data.get("owner"), data.get("assessment")
+        start, end = data.get("window_start"), data.get("window_end")
+        if team and owner:
+            if owner.pk != self.user.pk and team.pk not in access.led_team_ids(self.user):
+                self.add_error("owner", "Only a team lead can make someone else the owner.")
+            elif owner.pk not in team_people([team.pk]).values_list("pk", flat=True):
+                self.add_error("owner", f"{person(owner)} is not in {team}.")
+        if team:
+            allowed = set(watcher_candidates([team.pk]).values_list("pk", flat=True))
+            outsiders = [person(w) for w in data.get("watchers", []) if w.pk not in allowed]
+            if outsiders:
+                self.add_error(
+                    "watchers", f"{', '.join(outsiders)} cannot see {team}'s judgements."
+                )
+        if team and assessment and assessment.team_id != team.pk:
+            self.add_error(
+                "assessment", f"That assessment belongs to {assessment.team}, not {team}."
+            )
+        if start and end and end <= start:
+            self.add_error("window_end", "The window must end after it starts.")
+        return data
+
+
+def watcher_candidates(team_ids) -> QuerySet:
+    """Who may watch a team's judgements: whoever can see them (members, leads, leadership)."""
+    return (
+        User.objects.filter(access.viewers_of(team_ids), is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def team_people(team_ids) -> QuerySet:
+    return (
+        User.objects.filter(Q(teams__in=team_ids) | Q(led_teams__in=team_ids), is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+class JudgementEditForm(Plain, forms.Form):
+    """What may change after creation: text, assessment, window, watchers; owner by a lead.
+
+    The team never changes (its people own the history); estimates are revised, not edited.
+    """
+
+    statement = JudgementForm.base_fields["statement"]
+    resolution_criteria = JudgementForm.base_fields["resolution_criteria"]
+    assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(), required=False, empty_label="— none —"
+    )
+    owner = PersonChoiceField(queryset=User.objects.none())
+    watchers = JudgementForm.base_fields["watchers"]
+    window_start = BoundedDateField()
+    window_end = BoundedDateField()
+
+    def __init__(self, *args: Any, judgement: Judgement, user, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "statement": judgement.statement,
+                "resolution_criteria": judgement.resolution_criteria,
+                "assessment": judgement.assessment_id,
+                "owner": judgement.owner_id,
+                "watchers": [w.pk for w in judgement.watchers.all()],
+                "window_start": judgement.window_start,
+                "window_end": judgement.window_end,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.judgement = judgement
+        self.fields["assessment"].queryset = Assessment.objects.filter(team_id=judgement.team_id)
+        self.fields["owner"].queryset = team_people([judgement.team_id])
+        self.fields["watchers"].queryset = watcher_candidates([judgement.team_id])
+        if not access.can_reassign(user, judgement):
+            self.fields["owner"].disabled = True
+            self.fields["owner"].help_text = "Only a team lead can reassign a judgement."
+        if judgement.resolution_id is not None:
+            for name in ("window_start", "window_end"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "The window of a resolved judgement is fixed."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end and end <= start:
+            self.add_error("window_end", "The window must end after it starts.")
+        return data
+
+
+class IndicatorForm(Plain, forms.ModelForm):
+    observed_on = BoundedDateField(
+        label="Observed on", help_text="When it happened, not when you typed it."
+    )
+    source_url = SourceURLField(required=False, label="Source URL", max_length=500)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "observed_on",
+            "direction",
+            "strength",
+            "summary",
+            "source",
+            "source_url",
+            "reliability",
+            "credibility",
+        ]
+        labels = {
+            "observed_on": "Observed on",
+            "source": "Source",
+            "reliability": "Source reliability",
+            "credibility": "Information credibility",
+        }
+        help_texts = {
+            "observed_on": "When it happened, not when you typed it.",
+            "source": "Citation: report, article, cable.",
+            "reliability": "Admiralty grading of the source, A to F.",
+            "credibility": "Admiralty grading of the information, 1 to 6.",
+        }
+        widgets = {
+            "observed_on": DATE_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "source": forms.TextInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = [
+            (Direction.SUPPORTS, "For (supports it)"),
+            (Direction.UNDERMINES, "Against (undermines it)"),
+            (Direction.NEUTRAL, "Neutral"),
+        ]
+        self.fields["reliability"].choices = Reliability.choices
+        self.fields["credibility"].choices = Credibility.choices
+        self.fields["strength"].choices = Strength.choices
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("observed_on", timezone.localdate())
+
+    def validate_constraints(self) -> None:
+        # The fields' choices already enforce the model's check constraints (and the database
+        # backs them); checking them again here costs a query and a savepoint each.
+        pass
+
+    def clean_observed_on(self) -> dt.date:
+        day = self.cleaned_data["observed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("An indicator cannot be observed in the future.")
+        return day
+
+
+class RetractForm(Plain, forms.Form):
+    reason = forms.CharField(
+        label="Reason for retracting",
+        widget=forms.TextInput(),
+        help_text="It stays visible as retracted, with this reason.",
+    )
+
+
+class CitedIndicatorField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        # Avoid str(obj): it reads obj.judgement, a query per row.
+        summary = obj.summary if len(obj.summary) <= 80 else obj.summary[:79] + "…"
+        return f"{obj.observed_on:%-d %b %Y} · {obj.get_direction_display()} · {summary}"
+
+
+CITE_CHOICES = 30
+
+
+class ReviseEstimateForm(EstimateEntryForm):
+    rationale = RationaleMixin.base_fields["rationale"]
+    cites = CitedIndicatorField(
+        queryset=Indicator.objects.none(),
+        required=False,
+        label="Indicators that prompted it",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, indicators: list[Indicator] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cites"]
+        active = [i for i in (indicators or []) if not i.is_retracted]
+        # Choices come from the list the page already fetched: no extra query to render.
+        # Any active indicator may be cited; the form offers the most recently logged ones,
+        # which are what usually prompts a revision (and keeps a busy page light).
+        field.queryset = Indicator.objects.filter(pk__in=[i.pk for i in active])
+        recent = sorted(active, key=lambda i: (i.logged_at, i.pk), reverse=True)[:CITE_CHOICES]
+        field.choices = [(i.pk, field.label_from_instance(i)) for i in recent]
+        if len(active) > CITE_CHOICES:
+            field.help_text = f"The {CITE_CHOICES} most recently logged indicators."
+
+
+class ResolveForm(Plain, forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    occurred_on = BoundedDateField(
+        required=False,
+        label="Occurred on",
+        help_text="Required when it occurred; must lie inside the window.",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The evidence: what happened, or why the question broke (annulled).",
+    )
+    source_url = SourceURLField(required=False, label="Source URL", max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome") == Outcome.OCCURRED and not data.get("occurred_on"):
+            self.add_error("occurred_on", "Give the date it occurred.")
+        if data.get("outcome") != Outcome.OCCURRED:
+            data["occurred_on"] = None
+        return data
+
+
+SORTS = {"end": ("window_end", "reference"), "-end": ("-window_end", "reference")}
+
+
+class ListFilterForm(Plain, forms.Form):
+    q = forms.CharField(required=False, label="Search", help_text="Statement or reference")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), required=False, empty_label="Any team", to_field_name="slug"
+    )
+    owner = PersonChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Anyone", to_field_name="username"
+    )
+    assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.all(), required=False, empty_label="Any assessment"
+    )
+    term = forms.ChoiceField(required=False, label="Term")
+    sort = forms.ChoiceField(
+        required=False,
+        label="Sort",
+        choices=[("", "Window end, soonest first"), ("-end", "Window end, latest first")],
+    )
+    # Filters the dashboard and track records link to ("the judgements behind a figure"):
+    # resolved judgements by day of close, and by their final estimate's bin or term.
+    closed_from = BoundedDateField(required=False, label="Closed from")
+    closed_to = BoundedDateField(required=False, label="Closed until")
+    final_bin = forms.IntegerField(required=False, min_value=0, max_value=9, label="Final bin")
+    final_term = forms.CharField(required=False, label="Final term")
+    scale = forms.ChoiceField(required=False, choices=[("", ""), *scales.SCALE_CHOICES])
+    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale")
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = Judgement.objects.visible_to(user)
+        self.fields["team"].queryset = Team.objects.filter(pk__in=visible.values("team_id"))
+        self.fields["owner"].queryset = User.objects.filter(
+            pk__in=visible.values("owner_id")
+        ).order_by("first_name", "username")
+        self.fields["assessment"].queryset = Assessment.objects.filter(
+            pk__in=visible.values("assessment_id")
+        )
+        self.fields["term"].choices = [("", "Any term")] + [
+            (t.label, t.display) for t in site_scale().terms
+        ]
+
+    def filter(self, judgements: QuerySet, *, today: dt.date) -> QuerySet:
+        # A bad value in one filter (a stale bookmark) drops that filter, not the others.
+        if not self.is_bound:
+            data: dict[str, Any] = {}
+        else:
+            self.is_valid()
+            data = self.cleaned_data
+        if data.get("q"):
+            q = data["q"].strip()
+            judgements = judgements.filter(Q(statement__icontains=q) | Q(reference__icontains=q))
+        if data.get("status"):
+            judgements = judgements.with_status(data["status"], today=today)
+        for name in ("team", "owner", "assessment"):
+            if data.get(name):
+                judgements = judgements.filter(**{name: data[name]})
+        if data.get("term"):
+            judgements = judgements.filter(term_filter(site_scale().term(data["term"])))
+        judgements = judgements.filter(self.figure_condition(data))
+        return judgements.order_by(*SORTS.get(data.get("sort") or "end", SORTS["end"]))
+
+    def figure_condition(self, data: dict[str, Any]) -> Q:
+        """The resolved judgements behind a dashboard figure: closed in a date range, with a
+        final estimate in a calibration bin or in a term's band. Unknown terms are ignored."""
+        condition = Q()
+        if data.get("closed_from"):
+            condition &= Q(resolution__closed_on__gte=data["closed_from"])
+        if data.get("closed_to"):
+            condition &= Q(resolution__closed_on__lte=data["closed_to"])
+        if data.get("final_bin") is not None:
+            lo, hi = data["final_bin"] / 10, (data["final_bin"] + 1) / 10
+            upper = "lte" if data["final_bin"] == 9 else "lt"  # the last bin is closed
+            condition &= Q(resolution__p_final__gte=lo, **{f"resolution__p_final__{upper}": hi})
+        scale = scales.get_scale(data.get("scale") or settings.YARDSTICK_SCALE)
+        term = scale.find_term(data.get("final_term") or "")
+        if term is not None:
+            condition &= term_filter(term, field="resolution__p_final")
+        return condition
+
+    def figure_description(self) -> str:
+        """Words for the figure filters in use, shown above the results."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        parts = []
+        if data.get("closed_from") or data.get("closed_to"):
+            start = data.get("closed_from") or "the start"
+            parts.append(f"closed {start} to {data.get('closed_to') or 'today'}")
+        if data.get("final_bin") is not None:
+            k = data["final_bin"]
+            parts.append(f"final estimate {k * 10}–{'100' if k == 9 else f'<{k * 10 + 10}'}%")
+        scale = scales.get_scale(data.get("scale") or settings.YARDSTICK_SCALE)
+        term = scale.find_term(data.get("final_term") or "")
+        if term is not None:
+            parts.append(f"final estimate {term.label} ({term.band_text}, {scale.name})")
+        return "; ".join(parts)
+
+
+def term_filter(term: scales.Term, *, field: str = "current_estimate__probability") -> Q:
+    """Judgements whose estimate lies in the term's band (bounds as the scale says)."""
+    lo, hi = term.lo / 100, term.hi / 100
+    lower = "gte" if term.lo_closed else "gt"
+    upper = "lte" if term.hi_closed else "lt"
+    return Q(**{f"{field}__{lower}": lo, f"{field}__{upper}": hi})

@@ -1,0 +1,483 @@
+"""The analyst workspace: list, create, edit, and the judgement page with its htmx fragments.
+
+Every view starts with one access helper that returns the object or raises 404/403, so a
+fragment requested on its own is checked like the page. Changes go through ``authoring``.
+Each form works without JavaScript (post, redirect, full page); with htmx the same endpoint
+answers with the ``workspace`` partial of the judgement page, swapped in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import retarget
+
+from judgements import access, workflows
+from judgements.models import (
+    ChangeRecord,
+    Estimate,
+    Indicator,
+    Judgement,
+    Resolution,
+    Watch,
+)
+from judgements.workspace import charts
+from judgements.workspace.forms import (
+    EstimateEntryForm,
+    IndicatorForm,
+    JudgementEditForm,
+    JudgementForm,
+    ListFilterForm,
+    ResolveForm,
+    RetractForm,
+    ReviseEstimateForm,
+    in_step,
+    placement_text,
+    site_scale,
+)
+
+PAGE_SIZE = 25
+LOG_PAGE = 50  # indicators and history entries shown before "Show all"
+
+
+# --- access helpers ---------------------------------------------------------------------------
+
+
+def _judgement(reference: str) -> Judgement:
+    return get_object_or_404(
+        Judgement.objects.select_related(
+            "owner", "team", "assessment", "current_estimate", "resolution"
+        ),
+        reference=reference,
+    )
+
+
+def _judgement_for_viewer(request: HttpRequest, reference: str) -> Judgement:
+    judgement = _judgement(reference)
+    if not access.can_view(request.user, judgement):
+        raise PermissionDenied("This judgement belongs to a team you are not in.")
+    return judgement
+
+
+def _judgement_for_editor(request: HttpRequest, reference: str) -> Judgement:
+    judgement = _judgement_for_viewer(request, reference)
+    if not access.can_edit(request.user, judgement):
+        raise PermissionDenied("Only the owner or a team lead can change this judgement.")
+    return judgement
+
+
+def _judgement_for_logger(request: HttpRequest, reference: str) -> Judgement:
+    judgement = _judgement_for_viewer(request, reference)
+    if not access.can_log_indicator(request.user, judgement):
+        raise PermissionDenied("Only members of the judgement's team can log indicators.")
+    return judgement
+
+
+def _indicator_for_changer(request: HttpRequest, reference: str, pk: int) -> Indicator:
+    judgement = _judgement_for_viewer(request, reference)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("logged_by", "retracted_by"), pk=pk, judgement=judgement
+    )
+    indicator.judgement = judgement
+    if not access.can_change_indicator(request.user, indicator):
+        raise PermissionDenied("Only whoever logged it, the owner or a team lead can change it.")
+    return indicator
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a workflow's refusal on the field it names, or on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+def listed_judgements(user, form: ListFilterForm, *, today) -> Any:
+    """One query for the rows; the for/against balance is stored on each judgement."""
+    judgements = Judgement.objects.visible_to(user).select_related(
+        "owner", "team", "current_estimate", "resolution"
+    )
+    return form.filter(judgements, today=today)
+
+
+@require_GET
+def judgement_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ListFilterForm(request.GET or None, user=request.user)
+    paginator = Paginator(listed_judgements(request.user, form, today=today), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    for judgement in page.object_list:
+        judgement.status_now = judgement.status(today)
+        judgement.days_left_now = judgement.days_left(today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    figure_filters = [
+        (name, request.GET[name]) for name in form.FIGURE_FILTERS if request.GET.get(name)
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": access.can_create_anywhere(request.user),
+        "figure_filters": figure_filters,
+        "figure_description": form.figure_description() if figure_filters else "",
+    }
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return render(request, "workspace/list.html#results", context)
+    return render(request, "workspace/list.html", context)
+
+
+# --- create and edit --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def judgement_new(request: HttpRequest) -> HttpResponse:
+    if not access.can_create_anywhere(request.user):
+        raise PermissionDenied("You can create judgements only in a team you belong to.")
+    form = JudgementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            judgement = workflows.create_judgement(
+                by=request.user,
+                statement=data["statement"],
+                resolution_criteria=data["resolution_criteria"],
+                team=data["team"],
+                owner=data["owner"],
+                assessment=data["assessment"],
+                watchers=data["watchers"],
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                probability=data["probability"],
+                confidence=data["confidence"],
+                rationale=data["rationale"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Created {judgement.reference}.")
+            return redirect(judgement)
+    placement = placement_text(form.cleaned_data.get("probability")) if form.is_bound else ""
+    return render(request, "workspace/new.html", {"form": form, "placement": placement})
+
+
+@require_http_methods(["GET", "POST"])
+def judgement_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    judgement = _judgement_for_editor(request, reference)
+    form = JudgementEditForm(request.POST or None, judgement=judgement, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        watchers = data.pop("watchers")
+        try:
+            workflows.edit_judgement(judgement, by=request.user, **data)
+            workflows.set_watchers(judgement, by=request.user, users=watchers)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Saved {judgement.reference}.")
+            return redirect(judgement)
+    return render(request, "workspace/edit.html", {"judgement": judgement, "form": form})
+
+
+@require_GET
+def estimate_placement(request: HttpRequest) -> HttpResponse:
+    """Live text for the term-or-number entry, with the other field kept in step.
+
+    Typing a number selects its term (or none, in a gap of the scale); picking a term fills
+    in its midpoint. The other field comes back as an out-of-band swap.
+    """
+    changed = request.GET.get("changed", "percent")
+    term, percent, text = in_step(
+        site_scale(),
+        changed=changed,
+        label=request.GET.get("term", ""),
+        number=request.GET.get("percent", ""),
+    )
+    if percent is None and text:
+        return render(request, "workspace/_placement.html", {"text": text})
+    form = EstimateEntryForm(
+        initial={"term": term.label if term else "", "percent": percent}, auto_id="id_%s"
+    )
+    other = form["percent"] if changed == "term" else form["term"]
+    other.field.widget.attrs["hx-swap-oob"] = "true"
+    context = {"text": text, "other": other}
+    return render(request, "workspace/_placement.html", context)
+
+
+# --- the judgement page -----------------------------------------------------------------------
+
+
+def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) -> dict:
+    """Everything the judgement page shows, in a fixed number of queries.
+
+    Steps: fetch estimates (with authors and citations), indicators, the change history,
+    resolutions and alerts, each in one query; work out what this user may do; build the
+    chart; create the empty forms the page offers to this user (bound ones passed in win).
+    """
+    user, today = request.user, timezone.localdate()
+    # Long logs show their newest LOG_PAGE rows; "Show all" links ask for the rest.
+    show_all = {name: request.GET.get(name) == "all" for name in ("indicators", "history")}
+    changes = list(ChangeRecord.objects.filter(judgement=judgement).select_related("actor"))
+    estimates = list(
+        Estimate.objects.filter(judgement=judgement)
+        .select_related("author")
+        .prefetch_related(Prefetch("cites", queryset=Indicator.objects.only("pk", "summary")))
+    )
+    indicators = list(
+        Indicator.objects.filter(judgement=judgement).select_related("logged_by", "retracted_by")
+    )
+    may_edit = access.can_edit(user, judgement)
+    may_log = access.can_log_indicator(user, judgement)
+    is_lead = access.leads(user, judgement)  # the same rule as access.can_change_indicator
+    for indicator in indicators:
+        indicator.judgement = judgement
+        indicator.changeable = may_log and (indicator.logged_by_id == user.pk or is_lead)
+    resolved = judgement.resolution is not None
+    close = workflows.estimate_close(judgement)
+    can_revise = may_edit and not resolved and timezone.now() < close
+    can_resolve = (may_edit and not resolved) or (
+        resolved and access.can_reresolve(user, judgement)
+    )
+    context = {
+        "judgement": judgement,
+        "today": today,
+        "status": judgement.status(today),
+        "days_left": judgement.days_left(today),
+        "progress": round(judgement.window_progress(today) * 100),
+        "placement": judgement.placement(),
+        "estimates": estimates,
+        "indicators": indicators,
+        "indicators_shown": indicators if show_all["indicators"] else indicators[:LOG_PAGE],
+        "balance": {"for": judgement.indicators_for, "against": judgement.indicators_against},
+        "watch": Watch.objects.filter(judgement=judgement, user=user).first(),
+        "changes": changes if show_all["history"] else changes[:LOG_PAGE],
+        "more_changes": 0 if show_all["history"] else max(len(changes) - LOG_PAGE, 0),
+        "show_all": show_all,
+        "resolutions": Resolution.objects.filter(judgement=judgement)
+        .select_related("resolved_by")
+        .order_by("-resolved_at", "-pk"),
+        "alerts": judgement.alerts.all(),
+        "chart": _chart(judgement, estimates, indicators, today),
+        "can_edit": may_edit,
+        "can_log": may_log,
+        "can_revise": can_revise,
+        "can_resolve": can_resolve,
+        "window_closed": not resolved and timezone.now() >= close,
+        "indicator_form": IndicatorForm(prefix="indicator") if may_log else None,
+        "revise_form": ReviseEstimateForm(indicators=indicators) if can_revise else None,
+        "resolve_form": ResolveForm(prefix="resolve") if can_resolve else None,
+    }
+    context.update(forms)
+    return context
+
+
+def _chart(judgement: Judgement, estimates, indicators, today) -> charts.Timeline:
+    resolution = judgement.resolution
+    until = None
+    if resolution is not None:
+        until = resolution.occurred_on or min(resolution.resolved_at.date(), judgement.window_end)
+    return charts.timeline(
+        start=judgement.window_start,
+        end=judgement.window_end,
+        today=today,
+        estimates=[(timezone.localtime(e.made_at), float(e.probability)) for e in estimates],
+        indicators=[
+            (i.observed_on, i.direction, i.strength, i.summary)
+            for i in indicators
+            if not i.is_retracted
+        ],
+        until=until,
+    )
+
+
+def _workspace(request: HttpRequest, judgement: Judgement, **forms: Any) -> HttpResponse:
+    """The page after a change: the workspace partial for htmx, the whole page otherwise."""
+    context = workspace_context(request, judgement, **forms)
+    template = "workspace/detail.html"
+    if getattr(request, "htmx", None):
+        template += "#workspace"
+    return render(request, template, context)
+
+
+def _done(request: HttpRequest, judgement: Judgement, message: str, focus: str) -> HttpResponse:
+    """A change succeeded: redirect (no JS) or swap the workspace and focus ``focus``."""
+    if getattr(request, "htmx", None):
+        judgement = _judgement(judgement.reference)  # fresh pointers after the change
+        return _workspace(request, judgement, status_message=message, focus=focus)
+    messages.success(request, message)
+    return redirect(f"{judgement.get_absolute_url()}#{focus}")
+
+
+@require_GET
+def judgement_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    judgement = _judgement_for_viewer(request, reference)
+    return render(request, "workspace/detail.html", workspace_context(request, judgement))
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+
+@require_POST
+def indicator_add(request: HttpRequest, reference: str) -> HttpResponse:
+    judgement = _judgement_for_logger(request, reference)
+    form = IndicatorForm(request.POST, prefix="indicator")
+    if form.is_valid():
+        try:
+            indicator = workflows.log_indicator(judgement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, judgement, "Indicator logged.", f"indicator-{indicator.pk}")
+    return _workspace(request, judgement, indicator_form=form, focus="add-indicator-errors")
+
+
+@require_GET
+def indicator_row(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """One indicator as shown in the log (what "Cancel" on an inline form brings back)."""
+    judgement = _judgement_for_viewer(request, reference)
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("logged_by", "retracted_by"), pk=pk, judgement=judgement
+    )
+    if not getattr(request, "htmx", None):
+        return redirect(f"{judgement.get_absolute_url()}#indicator-{pk}")
+    indicator.judgement = judgement
+    indicator.changeable = access.can_change_indicator(request.user, indicator)
+    context = {"judgement": judgement, "indicator": indicator, "row_focus": f"indicator-{pk}"}
+    return render(request, "workspace/detail.html#indicator", context)
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    indicator = _indicator_for_changer(request, reference, pk)
+    judgement = indicator.judgement
+    if indicator.is_retracted:
+        raise PermissionDenied("A retracted indicator cannot be edited.")
+    # Unbound from the instance: validating must not change the indicator before the
+    # workflow compares before and after.
+    initial = model_to_dict(indicator, fields=IndicatorForm._meta.fields)
+    form = IndicatorForm(request.POST or None, initial=initial, prefix=f"edit-{pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflows.edit_indicator(indicator, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, judgement, "Indicator saved.", f"indicator-{pk}")
+    return _indicator_form(request, judgement, indicator, form, "edit")
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_retract(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    indicator = _indicator_for_changer(request, reference, pk)
+    judgement = indicator.judgement
+    form = RetractForm(request.POST or None, prefix=f"retract-{pk}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflows.retract_indicator(indicator, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, judgement, "Indicator retracted.", f"indicator-{pk}")
+    return _indicator_form(request, judgement, indicator, form, "retract")
+
+
+def _indicator_form(request, judgement, indicator, form, mode: str) -> HttpResponse:
+    """The inline form in place of the row (htmx), or a page of its own (no JS)."""
+    context = {
+        "judgement": judgement,
+        "indicator": indicator,
+        "indicator_id": str(indicator.pk),
+        "form": form,
+        "mode": mode,
+    }
+    if getattr(request, "htmx", None):
+        response = render(request, "workspace/indicator_form.html#inline", context)
+        # The form posts to the workspace; while it has errors it stays in its own row.
+        return retarget(response, f"#indicator-{indicator.pk}") if form.is_bound else response
+    return render(request, "workspace/indicator_form.html", context)
+
+
+# --- estimate and resolution ------------------------------------------------------------------
+
+
+@require_POST
+def estimate_revise(request: HttpRequest, reference: str) -> HttpResponse:
+    judgement = _judgement_for_editor(request, reference)
+    indicators = list(Indicator.objects.filter(judgement=judgement))
+    form = ReviseEstimateForm(request.POST, indicators=indicators)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflows.revise_estimate(
+                judgement,
+                by=request.user,
+                probability=data["probability"],
+                confidence=data["confidence"],
+                rationale=data["rationale"],
+                cites=data["cites"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, judgement, "Estimate revised.", "current-estimate")
+    return _workspace(request, judgement, revise_form=form, focus="revise-errors")
+
+
+@require_POST
+def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    judgement = _judgement_for_viewer(request, reference)
+    if judgement.resolution is not None:
+        if not access.can_reresolve(request.user, judgement):
+            raise PermissionDenied("Only a team lead can re-resolve a judgement.")
+    elif not access.can_edit(request.user, judgement):
+        raise PermissionDenied("Only the owner or a team lead can resolve this judgement.")
+    form = ResolveForm(request.POST, prefix="resolve")
+    if form.is_valid():
+        try:
+            workflows.resolve(judgement, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _done(request, judgement, "Resolution recorded.", "resolution")
+    return _workspace(request, judgement, resolve_form=form, focus="resolve-errors")
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+
+def _watch_of(request: HttpRequest, reference: str) -> Watch:
+    """The user's own watch of the judgement; 404 for no judgement, 403 for a non-watcher.
+
+    Any watcher may mute their own alerts, even one who no longer sees the judgement.
+    """
+    judgement = get_object_or_404(Judgement, reference=reference)
+    watch = Watch.objects.filter(judgement=judgement, user=request.user).first()
+    if watch is None:
+        raise PermissionDenied("Only watchers can mute a judgement's alerts.")
+    return watch
+
+
+@require_POST
+def toggle_mute(request: HttpRequest, reference: str) -> HttpResponse:
+    """Mute or unmute the alerts of a judgement the user watches (owners cannot mute)."""
+    watch = _watch_of(request, reference)
+    watch.muted = not watch.muted
+    watch.save(update_fields=["muted"])
+    if request.htmx:
+        context = {"judgement": watch.judgement, "watch": watch}
+        return render(request, "workspace/_watch_toggle.html", context)
+    return redirect(watch.judgement)
