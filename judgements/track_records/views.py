@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 from judgements import access
 from judgements.core import scales, scoring
 from judgements.models import Judgement, Team
-from judgements.track_records.charts import calibration_chart, trend_chart
 from judgements.track_records import scorecards
+from judgements.track_records.charts import calibration_chart, trend_chart
 
 
 def requested_scale(request: HttpRequest) -> str:
