@@ -1,4 +1,8 @@
-"""Roles and who may see or change what (the matrix in the README).
+"""Every "who may see / change what" rule (docs/design.md §1 and the README's roles matrix).
+
+Pages, htmx fragments, exports, emails and commands ask these functions; templates get their
+answers as context (``navigation`` for the header, ``can_*`` flags from the views), never by
+testing roles themselves.
 
 - analyst: sees the judgements of own teams; creates judgements in own teams; logs
   indicators on own teams' judgements; edits, revises and resolves the ones they own.
@@ -14,17 +18,18 @@ views, never only by templates.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from judgements.models import Assessment, Judgement, Resolution, Team
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from judgements.models import Indicator, Judgement
-
-    AnyUser = AbstractBaseUser | AnonymousUser
+    from judgements.models import Indicator
 
 
 class Role(models.TextChoices):
@@ -101,6 +106,28 @@ def can_view(user, judgement: Judgement) -> bool:
     return sees_everything(user) or judgement.team_id in team_ids(user)
 
 
+def visible_judgements(user, judgements: QuerySet[Judgement] | None = None) -> QuerySet[Judgement]:
+    """The SQL form of ``can_view``: the judgements (of ``judgements``, default all) the user
+    may see."""
+    judgements = Judgement.objects.all() if judgements is None else judgements
+    if sees_everything(user):
+        return judgements
+    return judgements.filter(team_id__in=team_ids(user))
+
+
+def visible_resolutions(user, resolutions: QuerySet[Resolution]) -> QuerySet[Resolution]:
+    """Resolutions of the judgements the user may see."""
+    if sees_everything(user):
+        return resolutions
+    return resolutions.filter(judgement__team_id__in=team_ids(user))
+
+
+def can_view_assessment(user, assessment: Assessment) -> bool:
+    """An assessment's page: its team's people, leadership and admins. The page lists only
+    the judgements the viewer may see (``visible_judgements``)."""
+    return sees_everything(user) or assessment.team_id in team_ids(user)
+
+
 def viewers_of(team_ids, *, prefix: str = "") -> Q:
     """The SQL form of ``can_view`` for users (at ``prefix``, e.g. "user__"): members and leads
     of the teams, leadership and admins."""
@@ -121,8 +148,23 @@ def can_create_in(user, team_id: int) -> bool:
     return not is_read_only(user) and team_id in team_ids(user)
 
 
+def creatable_team_ids(user) -> list[int]:
+    """Teams the user may create judgements in (by hand or by importing a report)."""
+    return sorted(pk for pk in team_ids(user) if can_create_in(user, pk))
+
+
 def can_create_anywhere(user) -> bool:
-    return any(can_create_in(user, team_id) for team_id in team_ids(user))
+    return bool(creatable_team_ids(user))
+
+
+def can_import_report(user) -> bool:
+    """Import report creates judgements, so it is for those who may create them."""
+    return can_create_anywhere(user)
+
+
+def may_own_for_others(user, team: Team) -> bool:
+    """Only a lead of the team makes someone else the owner of a new judgement."""
+    return team.pk in led_team_ids(user)
 
 
 def can_log_indicator(user, judgement: Judgement) -> bool:
@@ -146,6 +188,13 @@ def can_reresolve(user, judgement: Judgement) -> bool:
     return leads(user, judgement)
 
 
+def can_resolve(user, judgement: Judgement) -> bool:
+    """Resolve an open judgement (owner or lead), or re-resolve a resolved one (lead)."""
+    if judgement.resolution_id is not None:
+        return can_reresolve(user, judgement)
+    return can_edit(user, judgement)
+
+
 def can_change_indicator(user, indicator: Indicator) -> bool:
     """Edit or retract: whoever logged it, or a lead of its team."""
     judgement = indicator.judgement
@@ -154,10 +203,8 @@ def can_change_indicator(user, indicator: Indicator) -> bool:
     return indicator.logged_by_id == user.pk or leads(user, judgement)
 
 
-def group_for(role: Role):
+def group_for(role: Role) -> Group:
     """The Django group of a role (created by migration 0002; recreated if a test flushed it)."""
-    from django.contrib.auth.models import Group
-
     return Group.objects.get_or_create(name=GROUP_NAMES[role])[0]
 
 
@@ -175,3 +222,57 @@ def can_view_track_record(user, person) -> bool:
 
 def can_view_team_track_record(user, team) -> bool:
     return role_of(user) is not None and (sees_everything(user) or team.pk in team_ids(user))
+
+
+def can_view_member_rows(user, team) -> bool:
+    """The per-person rows of a team's track record: for who may see each member's record."""
+    return sees_everything(user) or team.pk in led_team_ids(user)
+
+
+# --- The dashboard --------------------------------------------------------------------------
+
+
+def can_view_dashboard(user) -> bool:
+    """Leadership, admins and team leads (who see the teams they belong to)."""
+    return role_of(user) in (Role.LEADERSHIP, Role.ADMIN, Role.LEAD)
+
+
+def dashboard_teams(user) -> QuerySet[Team]:
+    """The teams a dashboard reader may pick from."""
+    teams = Team.objects.all()
+    if sees_everything(user):
+        return teams
+    return teams.filter(pk__in=team_ids(user))
+
+
+# --- Alerts ---------------------------------------------------------------------------------
+
+
+def can_mute(user, watch) -> bool:
+    """A watcher mutes their own alerts (owners are not watchers, so they cannot)."""
+    return watch is not None and watch.user_id == user.pk
+
+
+# --- The header -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """What the header offers a user: only the doors they may go through."""
+
+    role: Role | None
+    dashboard: bool
+    import_report: bool
+    new_judgement: bool
+    track_record_url: str
+
+
+def navigation(user) -> Navigation:
+    can_create = can_create_anywhere(user)
+    return Navigation(
+        role=role_of(user),
+        dashboard=can_view_dashboard(user),
+        import_report=can_create,
+        new_judgement=can_create,
+        track_record_url=reverse("track-record-user", args=[user.get_username()]),
+    )

@@ -1,5 +1,8 @@
+"""What every page's header needs: the site scale and the doors this user may open."""
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from judgements import access
 from judgements.core import scales
@@ -7,9 +10,8 @@ from judgements.core import scales
 
 def yardstick(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    return {
-        "site_scale": scales.get_scale(settings.YARDSTICK_SCALE),
-        "user_role": access.role_of(user) if user is not None else None,
-        # Called by the template only where the nav needs it (a query the first time).
-        "can_create_judgements": lambda: user is not None and access.can_create_anywhere(user),
-    }
+    nav = None
+    if user is not None and user.is_authenticated:
+        # Lazy: a fragment that never shows the header costs no query.
+        nav = SimpleLazyObject(lambda: access.navigation(user))
+    return {"site_scale": scales.get_scale(settings.YARDSTICK_SCALE), "nav": nav}

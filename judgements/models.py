@@ -24,7 +24,7 @@ from judgements.core import scales
 from judgements.core.dates import MAX_DATE, MIN_DATE, add_months
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    pass
 
 
 class Team(models.Model):
@@ -172,13 +172,6 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
                 rows, ["indicators_for", "indicators_against"], batch_size=500
             )
         return len(ids)
-
-    def visible_to(self, user: User) -> JudgementQuerySet:
-        from judgements.access import sees_everything, team_ids
-
-        if sees_everything(user):
-            return self
-        return self.filter(team_id__in=team_ids(user))
 
 
 # References appear in URLs and emails (KJ-2026-0007, GJP-1004-2).

@@ -4,7 +4,6 @@ import pytest
 
 from judgements import access
 from judgements.access import Role
-from judgements.models import Judgement
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def test_bob_cannot_see_or_change_alices_team(bob, judgement):
     assert not access.can_view(bob, judgement)
     assert not access.can_edit(bob, judgement)
     assert not access.can_log_indicator(bob, judgement)
-    assert list(Judgement.objects.visible_to(bob)) == []
+    assert list(access.visible_judgements(bob)) == []
 
 
 def test_a_teammate_logs_indicators_but_does_not_edit_alices_judgement(east_asia, judgement):
@@ -48,7 +47,7 @@ def test_lena_changes_anything_in_her_team(lena, judgement):
 
 def test_maya_reads_everything_and_changes_nothing(maya, judgement):
     assert access.can_view(maya, judgement)
-    assert list(Judgement.objects.visible_to(maya)) == [judgement]
+    assert list(access.visible_judgements(maya)) == [judgement]
     assert not access.can_edit(maya, judgement)
     assert not access.can_log_indicator(maya, judgement)
     assert not access.can_create_in(maya, judgement.team_id)

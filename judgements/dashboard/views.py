@@ -62,22 +62,18 @@ class Scope:
 
 
 def _dashboard_scope(request: HttpRequest) -> Scope:
-    """Leadership, admins and leads only (403 otherwise); leads see their own teams."""
-    allowed = (access.Role.LEADERSHIP, access.Role.ADMIN, access.Role.LEAD)
-    if access.role_of(request.user) not in allowed:
+    """Who may read the dashboard is ``access.can_view_dashboard`` (403 otherwise)."""
+    if not access.can_view_dashboard(request.user):
         raise PermissionDenied("The dashboard is for leadership and team leads.")
-    teams = Team.objects.all()
-    if not access.sees_everything(request.user):
-        teams = teams.filter(pk__in=access.team_ids(request.user))
-    teams = list(teams)
+    teams = list(access.dashboard_teams(request.user))
     team = next((t for t in teams if t.slug == request.GET.get("team")), None)
-    judgements = Judgement.objects.visible_to(request.user)
-    resolutions = Resolution.objects.filter(is_current=True)
+    judgements = access.visible_judgements(request.user)
+    resolutions = access.visible_resolutions(
+        request.user, Resolution.objects.filter(is_current=True)
+    )
     if team is not None:
         judgements = judgements.filter(team=team)
         resolutions = resolutions.filter(judgement__team=team)
-    elif not access.sees_everything(request.user):
-        resolutions = resolutions.filter(judgement__team_id__in=access.team_ids(request.user))
     today = timezone.localdate()
     span = dashboard.period(request.GET.get("period", ""), today=today)
     return Scope(judgements, resolutions, teams, team, span, today)

@@ -7,5 +7,4 @@ urlpatterns = [
     path("judgements/extract/", views.extract_report, name="extract-report"),
     path("judgements/extract/create/", views.extract_create, name="extract-create"),
     path("judgements/extract/placement/", views.extract_placement, name="extract-placement"),
-    path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
 ]

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,9 +43,9 @@ def _creatable_teams(request: HttpRequest) -> QuerySet[Team]:
     """Teams the user may create judgements in; 403 when there are none (leadership)."""
     if access.is_read_only(request.user):
         raise PermissionDenied("Your role reads judgements; it cannot create them.")
-    teams = Team.objects.filter(pk__in=access.team_ids(request.user)).order_by("name")
-    if not teams.exists():
+    if not access.can_import_report(request.user):
         raise PermissionDenied("You are in no team, so you cannot create judgements.")
+    teams = Team.objects.filter(pk__in=access.creatable_team_ids(request.user)).order_by("name")
     chosen = request.POST.get("team") or request.POST.get(f"{PREFIX_ASSESSMENT}-team")
     if chosen and chosen.isdigit() and not access.can_create_in(request.user, int(chosen)):
         raise PermissionDenied("You cannot create judgements in that team.")
@@ -254,25 +254,3 @@ def _placement(value, scale) -> str:
     if percent is None or not (percent.is_finite() and 0 <= percent <= 100):
         return ""
     return placement_text(percent / 100, scale)
-
-
-@require_GET
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment_for_viewer(request, pk)
-    # Only the judgements this viewer may see, whatever team the assessment belongs to.
-    judgements = (
-        assessment.judgements.visible_to(request.user)
-        .select_related("current_estimate", "owner")
-        .order_by("reference")
-    )
-    context = {"assessment": assessment, "judgements": judgements}
-    return render(request, "workspace/assessment.html", context)
-
-
-def _assessment_for_viewer(request: HttpRequest, pk: int) -> Assessment:
-    assessment = get_object_or_404(Assessment.objects.select_related("team"), pk=pk)
-    if not (
-        access.sees_everything(request.user) or assessment.team_id in access.team_ids(request.user)
-    ):
-        raise PermissionDenied("This assessment belongs to a team you are not in.")
-    return assessment

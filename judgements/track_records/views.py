@@ -89,7 +89,7 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
     judgements = Judgement.objects.filter(owner=person)
     if person.pk != request.user.pk:
         # A lead sees a member's judgements in the teams they can see, nothing beyond.
-        judgements = judgements.visible_to(request.user)
+        judgements = access.visible_judgements(request.user, judgements)
     context = track_record_context(judgements, scale_key=requested_scale(request))
     context.update(figure_links({"owner": person.get_username()}))
     context.update(
@@ -108,7 +108,7 @@ def team_track_record(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # Per-person rows are for those who may see each person's record: leads and leadership.
     user = request.user
-    if not (access.sees_everything(user) or team.pk in access.led_team_ids(user)):
+    if not access.can_view_member_rows(user, team):
         context["owners"] = [row for row in context["owners"] if row[0] == user.get_username()]
     context.update(figure_links({"team": team.slug}))
     context.update(subject=f"{team.name} team", speaker="the team", team=team)

@@ -274,7 +274,7 @@ class JudgementForm(EstimateEntryForm):
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        teams = [pk for pk in access.team_ids(user) if access.can_create_in(user, pk)]
+        teams = access.creatable_team_ids(user)
         self.fields["team"].queryset = Team.objects.filter(pk__in=teams)
         self.fields["assessment"].queryset = Assessment.objects.filter(team_id__in=teams)
         people = team_people(teams)
@@ -291,7 +291,7 @@ class JudgementForm(EstimateEntryForm):
         team, owner, assessment = data.get("team"), data.get("owner"), data.get("assessment")
         start, end = data.get("window_start"), data.get("window_end")
         if team and owner:
-            if owner.pk != self.user.pk and team.pk not in access.led_team_ids(self.user):
+            if owner.pk != self.user.pk and not access.may_own_for_others(self.user, team):
                 self.add_error("owner", "Only a team lead can make someone else the owner.")
             elif owner.pk not in team_people([team.pk]).values_list("pk", flat=True):
                 self.add_error("owner", f"{person(owner)} is not in {team}.")
@@ -534,7 +534,7 @@ class ListFilterForm(Plain, forms.Form):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        visible = Judgement.objects.visible_to(user)
+        visible = access.visible_judgements(user)
         self.fields["team"].queryset = Team.objects.filter(pk__in=visible.values("team_id"))
         self.fields["owner"].queryset = User.objects.filter(
             pk__in=visible.values("owner_id")

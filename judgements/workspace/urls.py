@@ -6,6 +6,7 @@ urlpatterns = [
     path("judgements/", views.judgement_list, name="judgement-list"),
     path("judgements/new/", views.judgement_new, name="judgement-new"),
     path("judgements/placement/", views.estimate_placement, name="estimate-placement"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("judgements/<ref:reference>/", views.judgement_detail, name="judgement-detail"),
     path("judgements/<ref:reference>/edit/", views.judgement_edit, name="judgement-edit"),
     path("judgements/<ref:reference>/estimate/", views.estimate_revise, name="estimate-revise"),

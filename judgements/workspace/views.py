@@ -23,6 +23,7 @@ from django_htmx.http import retarget
 
 from judgements import access, workflows
 from judgements.models import (
+    Assessment,
     ChangeRecord,
     Estimate,
     Indicator,
@@ -107,7 +108,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def listed_judgements(user, form: ListFilterForm, *, today) -> Any:
     """One query for the rows; the for/against balance is stored on each judgement."""
-    judgements = Judgement.objects.visible_to(user).select_related(
+    judgements = access.visible_judgements(user).select_related(
         "owner", "team", "current_estimate", "resolution"
     )
     return form.filter(judgements, today=today)
@@ -249,9 +250,7 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     resolved = judgement.resolution is not None
     close = workflows.estimate_close(judgement)
     can_revise = may_edit and not resolved and timezone.now() < close
-    can_resolve = (may_edit and not resolved) or (
-        resolved and access.can_reresolve(user, judgement)
-    )
+    can_resolve = access.can_resolve(user, judgement)
     context = {
         "judgement": judgement,
         "today": today,
@@ -440,10 +439,9 @@ def estimate_revise(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_viewer(request, reference)
-    if judgement.resolution is not None:
-        if not access.can_reresolve(request.user, judgement):
+    if not access.can_resolve(request.user, judgement):
+        if judgement.resolution is not None:
             raise PermissionDenied("Only a team lead can re-resolve a judgement.")
-    elif not access.can_edit(request.user, judgement):
         raise PermissionDenied("Only the owner or a team lead can resolve this judgement.")
     form = ResolveForm(request.POST, prefix="resolve")
     if form.is_valid():
@@ -456,6 +454,24 @@ def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
     return _workspace(request, judgement, resolve_form=form, focus="resolve-errors")
 
 
+# --- assessments ------------------------------------------------------------------------------
+
+
+@require_GET
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment.objects.select_related("team"), pk=pk)
+    if not access.can_view_assessment(request.user, assessment):
+        raise PermissionDenied("This assessment belongs to a team you are not in.")
+    # Only the judgements this viewer may see, whatever team the assessment belongs to.
+    judgements = (
+        access.visible_judgements(request.user, assessment.judgements.all())
+        .select_related("current_estimate", "owner")
+        .order_by("reference")
+    )
+    context = {"assessment": assessment, "judgements": judgements}
+    return render(request, "workspace/assessment.html", context)
+
+
 # --- alerts ------------------------------------------------------------------------------------
 
 
@@ -466,7 +482,7 @@ def _watch_of(request: HttpRequest, reference: str) -> Watch:
     """
     judgement = get_object_or_404(Judgement, reference=reference)
     watch = Watch.objects.filter(judgement=judgement, user=request.user).first()
-    if watch is None:
+    if not access.can_mute(request.user, watch):
         raise PermissionDenied("Only watchers can mute a judgement's alerts.")
     return watch
 
