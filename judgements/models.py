@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from judgements.core import scales
-from judgements.core.dates import MAX_DATE, MIN_DATE, add_months
+from judgements.core.dates import MAX_DATE, MIN_DATE
 
 if TYPE_CHECKING:
     pass
@@ -77,6 +77,11 @@ class Status(models.TextChoices):
     AWAITING = "awaiting", "Awaiting resolution"
     RESOLVED = "resolved", "Resolved"
     ANNULLED = "annulled", "Annulled"
+
+
+def site_scale() -> scales.Scale:
+    """The organisation's scale (``YARDSTICK_SCALE``): the terms every page shows."""
+    return scales.get_scale(settings.YARDSTICK_SCALE)
 
 
 def warning_days() -> int:
@@ -276,11 +281,6 @@ class Judgement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("judgement-detail", args=[self.reference])
-
-    @staticmethod
-    def default_window_end(start: dt.date) -> dt.date:
-        """Twelve calendar months after the start (29 February -> 28 February)."""
-        return add_months(start, 12)
 
     def status(self, today: dt.date | None = None) -> Status:
         """Derived from the window and the resolution; never stored."""

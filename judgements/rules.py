@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from judgements.core import scoring
@@ -87,10 +89,20 @@ def check_observed_on(observed_on: dt.date, *, today: dt.date) -> None:
         raise RuleBroken("observed_on", FUTURE_INDICATOR_MESSAGE)
 
 
+_HTTP_URL = URLValidator(schemes=["http", "https"])
+
+
 def check_source_url(value: str) -> None:
-    """A source address is http or https (nothing the browser would run or fetch locally)."""
-    if value and not value.strip().lower().startswith(("http://", "https://")):
+    """A source address is a well-formed http or https URL (nothing a browser would run)."""
+    value = value.strip()
+    if not value:
+        return
+    if not value.lower().startswith(("http://", "https://")):
         raise RuleBroken("source_url", URL_MESSAGE)
+    try:
+        _HTTP_URL(value)
+    except ValidationError:
+        raise RuleBroken("source_url", URL_MESSAGE) from None
 
 
 # --- Resolutions ----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ and after. Nothing is overwritten: estimates, indicators and resolutions are new
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -17,8 +18,8 @@ from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from judgements import rules
 from judgements.core import scoring
-from judgements.core.dates import MAX_YEAR, MIN_YEAR, check_year
 from judgements.expiry import alerts
 from judgements.models import (
     ChangeAction,
@@ -71,19 +72,14 @@ def _snapshot(judgement: Judgement) -> dict[str, Any]:
     }
 
 
-def _check_years(*days: dt.date | None) -> None:
+@contextmanager
+def _held_to_rules() -> Iterator[None]:
+    """A rule's refusal (``rules.RuleBroken``) leaves as a ValidationError on its field."""
     try:
-        for day in days:
-            if day is not None:
-                check_year(day)
-    except ValueError:
-        raise ValidationError(f"Give dates between {MIN_YEAR} and {MAX_YEAR}.") from None
-
-
-def _check_window(start: dt.date, end: dt.date) -> None:
-    _check_years(start, end)
-    if end <= start:
-        raise ValidationError({"window_end": "The window must end after it starts."})
+        yield
+    except rules.RuleBroken as broken:
+        error = {broken.field: broken.message} if broken.field else broken.message
+        raise ValidationError(error) from None
 
 
 def _create_with_free_reference(*, reference: str | None, **fields: Any) -> Judgement:
@@ -128,9 +124,12 @@ def create_judgement(
     """
     now = now or timezone.now()
     window_start = window_start or timezone.localdate(now)
-    _check_years(window_start, window_end)
-    window_end = window_end or Judgement.default_window_end(window_start)
-    _check_window(window_start, window_end)
+    with _held_to_rules():
+        if reference is not None:
+            rules.check_reference(reference)
+        rules.check_year(window_start, field="window_start")
+        window_end = window_end or rules.default_window_end(window_start)
+        rules.check_window(window_start, window_end)
     with transaction.atomic():
         judgement = _create_with_free_reference(
             reference=reference,
@@ -178,7 +177,8 @@ def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
     window_before = (judgement.window_start, judgement.window_end)
     for name, value in fields.items():
         setattr(judgement, name, value)
-    _check_window(judgement.window_start, judgement.window_end)
+    with _held_to_rules():
+        rules.check_window(judgement.window_start, judgement.window_end)
     changes = diff(before, _snapshot(judgement))
     if not changes:
         return judgement
@@ -225,11 +225,10 @@ def set_watchers(judgement: Judgement, *, by, users: Iterable) -> None:
 
 
 def estimate_close(judgement: Judgement) -> dt.datetime:
-    """After this moment no estimate counts: end of the window, or the day it occurred."""
-    tz = timezone.get_current_timezone()
+    """After this moment no estimate counts (``rules.estimate_close``)."""
     resolution = judgement.resolution
     occurred_on = resolution.occurred_on if resolution is not None else None
-    return scoring.close(judgement.window_end, tz, occurred_on=occurred_on)
+    return rules.estimate_close(judgement.window_end, occurred_on=occurred_on)
 
 
 @transaction.atomic
@@ -247,11 +246,8 @@ def revise_estimate(
     now = now or timezone.now()
     if judgement.resolution is not None:
         raise ValidationError("This judgement is resolved; its estimate can no longer change.")
-    if now >= estimate_close(judgement):
-        raise ValidationError(
-            "The window has closed, so a new estimate would be hindsight. Resolve the "
-            "judgement instead, or extend its window first."
-        )
+    with _held_to_rules():
+        rules.check_not_hindsight(now, close=estimate_close(judgement))
     before = judgement.current_estimate
     estimate = Estimate.objects.create(
         judgement=judgement,
@@ -313,14 +309,16 @@ def _shift_balance(indicator: Indicator, direction: str, step: int) -> None:
     Judgement.objects.filter(pk=judgement.pk).update(**{field: F(field) + step})
 
 
-def _check_observed_on(observed_on: dt.date) -> None:
-    if observed_on > timezone.localdate():
-        raise ValidationError({"observed_on": "An indicator cannot be observed in the future."})
+def _check_indicator(fields: dict[str, Any]) -> None:
+    with _held_to_rules():
+        if "observed_on" in fields:
+            rules.check_observed_on(fields["observed_on"], today=timezone.localdate())
+        rules.check_source_url(fields.get("source_url", ""))
 
 
 @transaction.atomic
 def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
-    _check_observed_on(fields["observed_on"])
+    _check_indicator(fields)
     indicator = Indicator.objects.create(judgement=judgement, logged_by=by, **fields)
     _shift_balance(indicator, indicator.direction, +1)
     _record(
@@ -337,8 +335,7 @@ def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
 def edit_indicator(indicator: Indicator, *, by, **fields: Any) -> Indicator:
     if indicator.is_retracted:
         raise ValidationError("A retracted indicator cannot be edited.")
-    if "observed_on" in fields:
-        _check_observed_on(fields["observed_on"])
+    _check_indicator(fields)
     before = _indicator_snapshot(indicator)
     if fields.get("direction", indicator.direction) != indicator.direction:
         _shift_balance(indicator, indicator.direction, -1)
@@ -397,28 +394,17 @@ def resolve(
     pending alerts; record before and after.
     """
     now = now or timezone.now()
-    if outcome not in Outcome.values:
-        raise ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
-    if outcome == Outcome.OCCURRED:
-        if occurred_on is None:
-            raise ValidationError({"occurred_on": "Give the date it occurred."})
-        if not judgement.window_start <= occurred_on <= judgement.window_end:
-            raise ValidationError(
-                {
-                    "occurred_on": (
-                        f"The date it occurred must lie inside the window "
-                        f"({judgement.window_start} to {judgement.window_end})."
-                    )
-                }
-            )
-        if occurred_on > timezone.localdate(now):
-            raise ValidationError({"occurred_on": "It cannot have occurred in the future."})
-    else:
+    if outcome != Outcome.OCCURRED:
         occurred_on = None
-    if outcome == Outcome.DID_NOT_OCCUR and timezone.localdate(now) <= judgement.window_end:
-        raise ValidationError(
-            {"outcome": "It can only be resolved as not occurred once the window has ended."}
+    with _held_to_rules():
+        rules.check_resolution(
+            outcome,
+            occurred_on=occurred_on,
+            window_start=judgement.window_start,
+            window_end=judgement.window_end,
+            resolved_on=timezone.localdate(now),
         )
+        rules.check_source_url(source_url)
     # Lock the judgement: of two people resolving at once, the second sees the first's
     # resolution and is told so, instead of silently replacing it.
     locked = Judgement.objects.select_for_update().only("resolution").get(pk=judgement.pk)

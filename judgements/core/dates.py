@@ -12,12 +12,6 @@ MIN_DATE = dt.date(MIN_YEAR, 1, 1)
 MAX_DATE = dt.date(MAX_YEAR, 12, 31)
 
 
-def check_year(day: dt.date) -> None:
-    """Raise ValueError unless ``day`` (a date or datetime) lies in MIN_YEAR..MAX_YEAR."""
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(f"the year {day.year} lies outside {MIN_YEAR}–{MAX_YEAR}")
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` calendar months later, clamped to the month's end.
 

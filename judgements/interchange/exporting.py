@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db.models import F, QuerySet
 
-from judgements.interchange.importing import (
+from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
     INDICATOR_EXTRA,

@@ -43,7 +43,6 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -52,17 +51,25 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from judgements import rules
 from judgements.access import Role, group_for
 from judgements.core import scoring
-from judgements.core.dates import check_year
 from judgements.expiry import alerts
+from judgements.interchange.columns import (
+    ESTIMATE_COLUMNS,
+    INDICATOR_COLUMNS,
+    INDICATOR_EXTRA,
+    JUDGEMENT_COLUMNS,
+    JUDGEMENT_EXTRA,
+    LENGTHS,
+    REQUIRED,
+    RESOLUTION_COLUMNS,
+)
 from judgements.models import (
-    REFERENCE_PATTERN,
     Assessment,
     ChangeAction,
     ChangeRecord,
@@ -78,72 +85,9 @@ from judgements.models import (
     Strength,
     Team,
 )
-from judgements.workspace.forms import SourceURLField
 
 BATCH = 2000
 FOUR_PLACES = Decimal("0.0001")
-
-JUDGEMENT_COLUMNS = (
-    "reference",
-    "statement",
-    "resolution_criteria",
-    "owner",
-    "team",
-    "assessment",
-    "window_start",
-    "window_end",
-    "probability",
-    "confidence",
-    "created_at",
-    "outcome",
-    "occurred_on",
-    "resolved_at",
-    "resolution_note",
-)
-JUDGEMENT_EXTRA = ("rationale", "created_by", "resolved_by", "resolution_source_url")
-ESTIMATE_COLUMNS = ("reference", "made_at", "probability", "confidence", "author", "rationale")
-INDICATOR_COLUMNS = (
-    "reference",
-    "observed_on",
-    "direction",
-    "strength",
-    "summary",
-    "source",
-    "source_url",
-    "reliability",
-    "credibility",
-    "logged_by",
-    "logged_at",
-)
-INDICATOR_EXTRA = ("retracted_at", "retracted_by", "retraction_reason")
-# Columns stored in bounded database fields: checked here so the database never refuses a row.
-LENGTHS = {
-    "reference": 32,
-    "owner": 150,
-    "team": 120,
-    "assessment": 300,
-    "created_by": 150,
-    "resolved_by": 150,
-}
-# Yardstick's own optional file: the earlier resolutions of re-resolved judgements (the
-# current one is in judgements.csv), so that an export carries every resolution.
-RESOLUTION_COLUMNS = (
-    "reference",
-    "outcome",
-    "occurred_on",
-    "resolved_at",
-    "resolved_by",
-    "note",
-    "source_url",
-    "window_start",
-    "window_end",
-)
-REQUIRED = {
-    "judgements.csv": ("reference", "statement", "owner", "team", "window_start", "probability"),
-    "estimates.csv": ("reference", "made_at", "probability"),
-    "indicators.csv": ("reference", "observed_on", "direction", "summary"),
-    "resolutions.csv": ("reference", "outcome", "resolved_at", "window_start", "window_end"),
-}
 
 
 @dataclass(frozen=True)
@@ -225,10 +169,26 @@ class _Row:
 
     def _in_range(self, column: str, value: str, day: dt.date) -> bool:
         # Bounded before any arithmetic, so nothing later can overflow on it.
+        return self.holds(column, rules.check_year, day, value=value)
+
+    def holds(
+        self,
+        column: str,
+        check: Any,
+        *args: Any,
+        value: str | None = None,
+        context: str = "",
+        **kwargs: Any,
+    ) -> bool:
+        """Run a rule of ``judgements.rules``; a refusal is an error on the column it names
+        (else on ``column``) with the app's own message, after the cell ``value`` or the
+        ``context`` it concerns. True when the rule held."""
         try:
-            check_year(day)
-        except ValueError as exc:
-            self.error(column, f"{value!r}: {exc}")
+            check(*args, **kwargs)
+        except rules.RuleBroken as broken:
+            where = broken.field if broken.field in self.cells else column
+            about = repr(value) if value is not None else context
+            self.error(where, f"{about}: {broken.message}" if about else broken.message)
             return False
         return True
 
@@ -292,16 +252,10 @@ class _Row:
             self.error(column, f"is longer than {length} characters")
 
     def url(self, column: str) -> str:
-        """A source address, held to the web form's rule (http or https only)."""
+        """A source address, held to the app's rule (``rules.check_source_url``)."""
         value = self.get(column)
         self.at_most(column, 500)
-        if value:
-            try:
-                SourceURLField().clean(value)
-            except ValidationError as exc:
-                self.error(
-                    column, f"{value!r} is not a URL the app accepts: {' '.join(exc.messages)}"
-                )
+        self.holds(column, rules.check_source_url, value, value=value)
         return value
 
 
@@ -393,16 +347,10 @@ class _Plan:
     existing_users: dict[str, Any]
 
 
-REFERENCE_RE = re.compile(REFERENCE_PATTERN)  # the characters the URL pattern accepts
-
-
 def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     reference = row.required("reference")
-    if reference and not REFERENCE_RE.fullmatch(reference):
-        row.error(
-            "reference",
-            f"{reference!r} may use only letters, digits, '.', '_' and '-' (it goes into URLs)",
-        )
+    if reference:
+        row.holds("reference", rules.check_reference, reference, value=reference)
     for column, length in LENGTHS.items():
         row.at_most(column, length)
     statement = row.required("statement")
@@ -411,14 +359,12 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     start = row.date("window_start")
     end = row.date("window_end", required=False)
     if start and end is None and not row.get("window_end"):
-        end = Judgement.default_window_end(start)
-        try:
-            check_year(end)
-        except ValueError as exc:
-            row.error("window_end", f"is empty and 12 months after window_start is {end}: {exc}")
+        end = rules.default_window_end(start)
+        context = f"empty, and 12 months after window_start is {end}"
+        if not row.holds("window_end", rules.check_year, end, context=context):
             end = None
-    if start and end and end <= start:
-        row.error("window_end", f"{end} is not after window_start {start}")
+    if start and end:
+        row.holds("window_end", rules.check_window, start, end, context=f"{start} to {end}")
     probability = row.probability()
     confidence = row.choice("confidence", Confidence.values, default=Confidence.MODERATE)
     created_at = row.moment("created_at", today=today)
@@ -426,18 +372,13 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
     resolved_at = row.moment("resolved_at", today=today)
     source_url = row.url("resolution_source_url")
-    if occurred_on and outcome != Outcome.OCCURRED:
-        row.error("occurred_on", "is only given when the outcome is 'occurred'")
-    if occurred_on and start and end and not start <= occurred_on <= end:
-        row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
-    if occurred_on and occurred_on > today:
-        row.error("occurred_on", f"{occurred_on} is in the future")
-    if outcome == Outcome.DID_NOT_OCCUR and end and end >= today:
-        row.error("outcome", f"cannot be 'did_not_occur' before the window ends ({end})")
-    if not outcome and (resolved_at or row.get("resolution_note")):
-        row.error("outcome", "is empty, but the row has a resolution (resolved_at or note)")
+    if not outcome and (occurred_on or resolved_at or row.get("resolution_note")):
+        row.error(
+            "outcome", "is empty, but the row has a resolution (occurred_on, resolved_at or note)"
+        )
+    if outcome and start and end and row.ok:
+        _check_resolution(row, outcome, occurred_on, start, end, resolved_at, today)
     tz = timezone.get_current_timezone()
-    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
     if not row.ok:
         return None
     assert reference and statement and owner and team and start and end and probability is not None
@@ -468,33 +409,28 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     )
 
 
-def _check_resolved_at(
+def _check_resolution(
     row: _Row,
-    outcome: str | None,
-    resolved_at: dt.datetime | None,
-    start: dt.date | None,
-    end: dt.date | None,
+    outcome: str,
     occurred_on: dt.date | None,
+    start: dt.date,
+    end: dt.date,
+    resolved_at: dt.datetime | None,
+    today: dt.date,
 ) -> None:
-    """The app resolves at "now": as workflows.resolve, that day must allow the outcome.
-
-    Only an annulment may come before the window starts (a question can break early).
-    """
-    if not (resolved_at and start and end) or outcome not in (
-        Outcome.OCCURRED,
-        Outcome.DID_NOT_OCCUR,
-    ):
-        return
-    day, when = timezone.localdate(resolved_at), resolved_at.isoformat()
-    if day < start:
-        row.error("resolved_at", f"{when} is before the window starts ({start})")
-    elif outcome == Outcome.OCCURRED and occurred_on and day < occurred_on:
-        row.error("resolved_at", f"{when} is before the day it occurred ({occurred_on})")
-    elif outcome == Outcome.DID_NOT_OCCUR and day <= end:
-        row.error(
-            "resolved_at",
-            f"{when} is not after the window ended ({end}): 'did_not_occur' needs it over",
-        )
+    """``rules.check_resolution`` on the day it was resolved (``resolved_at``, else the
+    import's day, as the app resolves "now"): the row holds only what the app would take."""
+    resolved_on = timezone.localdate(resolved_at) if resolved_at else today
+    row.holds(
+        "outcome",
+        rules.check_resolution,
+        outcome,
+        occurred_on=occurred_on,
+        window_start=start,
+        window_end=end,
+        resolved_on=resolved_on,
+        context=f"resolved on {resolved_on}" if resolved_at else "",
+    )
 
 
 def _parse_estimate(
@@ -511,15 +447,10 @@ def _parse_estimate(
     if parent and made_at and made_at < parent.created_at:
         row.error("made_at", f"{made_at} is before the first estimate ({parent.created_at})")
     if parent and made_at:
-        # As workflows.estimate_close: once the window closed, a revision is hindsight.
-        tz = timezone.get_current_timezone()
-        closes = scoring.close(parent.window_end, tz, occurred_on=parent.occurred_on)
-        if made_at >= closes:
-            row.error(
-                "made_at",
-                f"{made_at.isoformat()} is at or after the window closed ({closes.isoformat()}): "
-                "a revision then would be hindsight",
-            )
+        close = rules.estimate_close(parent.window_end, occurred_on=parent.occurred_on)
+        row.holds(
+            "made_at", rules.check_not_hindsight, made_at, close=close, value=row.get("made_at")
+        )
     if row.ok and parent:
         parent.estimates.append(
             {
@@ -540,8 +471,14 @@ def _parse_indicator(
     row.at_most("logged_by", 150)
     row.at_most("retracted_by", 150)
     observed_on = row.date("observed_on")
-    if observed_on and observed_on > today:
-        row.error("observed_on", f"{observed_on} is in the future (today is {today})")
+    if observed_on:
+        row.holds(
+            "observed_on",
+            rules.check_observed_on,
+            observed_on,
+            today=today,
+            value=row.get("observed_on"),
+        )
     direction = row.choice("direction", Direction.values)
     strength = row.choice("strength", Strength.values, default=Strength.MODERATE)
     summary = row.required("summary")
@@ -592,15 +529,12 @@ def _parse_resolution(
     row.at_most("resolved_by", 150)
     outcome = row.choice("outcome", Outcome.values)
     start, end = row.date("window_start"), row.date("window_end")
-    if start and end and end <= start:
-        row.error("window_end", f"{end} is not after window_start {start}")
+    if start and end:
+        row.holds("window_end", rules.check_window, start, end, context=f"{start} to {end}")
     occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
-    if occurred_on and outcome != Outcome.OCCURRED:
-        row.error("occurred_on", "is only given when the outcome is 'occurred'")
-    if occurred_on and start and end and not start <= occurred_on <= end:
-        row.error("occurred_on", f"{occurred_on} lies outside the window {start} to {end}")
     resolved_at = row.moment("resolved_at", today=today, required=True)
-    _check_resolved_at(row, outcome, resolved_at, start, end, occurred_on)
+    if outcome and start and end and resolved_at and row.ok:
+        _check_resolution(row, outcome, occurred_on, start, end, resolved_at, today)
     source_url = row.url("source_url")
     if reference and reference not in judgements and reference not in known:
         row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")

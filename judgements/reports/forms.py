@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from judgements import rules
+from judgements.core.placement import Disagreement, entered_probability
 from judgements.core.scales import SCALE_CHOICES, get_scale
+from judgements.fields import BoundedDateField, Plain, held_to
 from judgements.models import Team
 from judgements.reports import documents
 from judgements.reports.extraction import Candidate, IndicatorDraft, draft_indicator
-from judgements.workspace.forms import BoundedDateField, Plain, entered_probability
 
 
 class ReportForm(Plain, forms.Form):
@@ -164,8 +166,8 @@ class CandidateForm(Plain, forms.Form):
         for name, value in (("window_start", start), ("window_end", end)):
             if value is None and name not in self.errors:
                 self.add_error(name, "Give the date (YYYY-MM-DD).")
-        if start and end and end <= start:
-            self.add_error("window_end", "The window must end after it starts.")
+        if start and end:
+            held_to(self, rules.check_window, start, end)
         return data
 
     def _clean_estimate(self, data: dict) -> None:
@@ -179,8 +181,8 @@ class CandidateForm(Plain, forms.Form):
             return
         try:
             chosen = entered_probability(self.scale, term, percent)
-        except ValidationError as error:
-            self.add_error(None, error)
+        except Disagreement as error:
+            self.add_error(None, str(error))
             return
         if chosen is None:
             self.add_error("probability", "Give a number or choose a term, or reject it.")

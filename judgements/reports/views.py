@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from judgements import access, workflows
+from judgements.core.placement import in_step, placement_text
 from judgements.core.scales import SCALES, get_scale
 from judgements.models import Assessment, Direction, Team
 from judgements.reports import extraction
@@ -31,7 +32,6 @@ from judgements.reports.forms import (
     ReportForm,
     initial_for,
 )
-from judgements.workspace.forms import in_step, placement_text
 
 PREFIX_ASSESSMENT = "assessment"
 PREFIX_CANDIDATES = "kj"

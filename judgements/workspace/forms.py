@@ -8,20 +8,30 @@ they must agree, so a browser without JavaScript cannot silently score the wrong
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from judgements import access
+from judgements import access, rules
 from judgements.core import scales
-from judgements.core.dates import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR
+from judgements.core.placement import Disagreement, entered_probability
+from judgements.display import person
+from judgements.fields import (
+    DATE_INPUT,
+    BoundedDateField,
+    PeopleChoiceField,
+    PersonChoiceField,
+    Plain,
+    SourceURLField,
+    held_to,
+)
 from judgements.models import (
     Assessment,
     Confidence,
@@ -34,126 +44,10 @@ from judgements.models import (
     Status,
     Strength,
     Team,
+    site_scale,
 )
 
 User = get_user_model()
-HTTP_ONLY = URLValidator(schemes=["http", "https"], message="Give an http:// or https:// address.")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def site_scale() -> scales.Scale:
-    return scales.get_scale(settings.YARDSTICK_SCALE)
-
-
-def person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-class BoundedDateField(forms.DateField):
-    """A date in the years Yardstick accepts (see dates.MIN_YEAR / MAX_YEAR)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", DATE_INPUT)
-        super().__init__(*args, **kwargs)
-
-    def validate(self, value: dt.date | None) -> None:
-        super().validate(value)
-        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise forms.ValidationError(
-                f"Give a date between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range"
-            )
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {
-            **super().widget_attrs(widget),
-            "min": MIN_DATE.isoformat(),
-            "max": MAX_DATE.isoformat(),
-        }
-
-
-class Plain:
-    """Labels without Django's trailing colon (the design's labels read as headings)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return person(obj)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return person(obj)
-
-
-class SourceURLField(forms.URLField):
-    default_validators = [HTTP_ONLY]
-
-    def to_python(self, value: Any) -> str:
-        # Django's URLField adds "https://" to a bare word; for a source we'd rather say so.
-        value = (value or "").strip()
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("Give an http:// or https:// address.", code="invalid")
-        return super().to_python(value)
-
-
-def entered_probability(
-    scale: scales.Scale, term: scales.Term | None, percent: Decimal | None
-) -> Decimal | None:
-    """The term-or-number rule of DESIGN section 2, for every form that takes an estimate.
-
-    A number is what gets scored; a term alone gives its band's midpoint; neither gives None.
-    Both given and disagreeing raises a ValidationError that says which to fix, so a browser
-    without JavaScript can never score the one the analyst did not mean.
-    """
-    if percent is not None and term is not None and not term.contains(percent):
-        typed = f"{percent.normalize():f}%"
-        placed = scale.place(percent / 100)
-        raise forms.ValidationError(
-            f"{typed} is not {term.label}, which is {term.band_text} on the {scale.name}; "
-            f"{typed} is {placed.label}. Change the number or the term.",
-            code="disagree",
-        )
-    chosen = percent if percent is not None else term.midpoint if term is not None else None
-    return None if chosen is None else (chosen / 100).quantize(Decimal("0.0001"))
-
-
-def in_step(
-    scale: scales.Scale, *, changed: str, label: str, number: str
-) -> tuple[scales.Term | None, Decimal | None, str]:
-    """Term, number and placement text after the analyst changed one of the two fields.
-
-    Picking a term fills in its midpoint; typing a number selects its term (or none, in a gap
-    of the scale). Garbage or a number outside 0–100 leaves both fields as they are.
-    """
-    term = scale.find_term(label) if label else None
-    try:
-        percent: Decimal | None = Decimal(number.strip()) if number.strip() else None
-    except InvalidOperation:
-        return term, None, "Give a number from 0 to 100."
-    if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):
-        return term, None, "Give a number from 0 to 100."
-    if changed == "term" and term is not None:
-        percent = term.midpoint
-    elif changed == "percent" and percent is not None:
-        term = scale.place(percent / 100).term
-    text = placement_text(percent / 100, scale) if percent is not None else ""
-    return term, percent, text
-
-
-def placement_text(probability: Decimal | None, scale: scales.Scale | None = None) -> str:
-    """'52% — between realistic possibility and likely' (empty without a number)."""
-    if probability is None:
-        return ""
-    placement = (scale or site_scale()).place(probability)
-    # Two decimals at most: the number is stored to 0.01% and a 1e-99999 must not print in full.
-    percent = f"{scales.to_percent(probability).quantize(Decimal('0.01')).normalize():f}%"
-    if placement.term is not None:
-        return f"{percent} — {placement.label} (band {placement.term.band_text})"
-    return f"{percent} — {placement.label}"
 
 
 class EstimateEntryForm(Plain, forms.Form):
@@ -207,8 +101,8 @@ class EstimateEntryForm(Plain, forms.Form):
         scale = site_scale()
         try:
             probability = entered_probability(scale, scale.find_term(label or ""), percent)
-        except forms.ValidationError as error:
-            self.add_error(None, error)
+        except Disagreement as error:
+            self.add_error(None, str(error))
             return data
         if probability is None:
             self.add_error(None, "Pick a term or type a number.")
@@ -306,8 +200,8 @@ class JudgementForm(EstimateEntryForm):
             self.add_error(
                 "assessment", f"That assessment belongs to {assessment.team}, not {team}."
             )
-        if start and end and end <= start:
-            self.add_error("window_end", "The window must end after it starts.")
+        if start and end:
+            held_to(self, rules.check_window, start, end)
         return data
 
 
@@ -373,8 +267,8 @@ class JudgementEditForm(Plain, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("window_start"), data.get("window_end")
-        if start and end and end <= start:
-            self.add_error("window_end", "The window must end after it starts.")
+        if start and end:
+            held_to(self, rules.check_window, start, end)
         return data
 
 
@@ -434,8 +328,10 @@ class IndicatorForm(Plain, forms.ModelForm):
 
     def clean_observed_on(self) -> dt.date:
         day = self.cleaned_data["observed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("An indicator cannot be observed in the future.")
+        try:
+            rules.check_observed_on(day, today=timezone.localdate())
+        except rules.RuleBroken as broken:
+            raise forms.ValidationError(broken.message) from None
         return day
 
 
@@ -493,12 +389,24 @@ class ResolveForm(Plain, forms.Form):
     )
     source_url = SourceURLField(required=False, label="Source URL", max_length=500)
 
+    def __init__(self, *args: Any, judgement: Judgement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.judgement = judgement
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("outcome") == Outcome.OCCURRED and not data.get("occurred_on"):
-            self.add_error("occurred_on", "Give the date it occurred.")
         if data.get("outcome") != Outcome.OCCURRED:
-            data["occurred_on"] = None
+            data["occurred_on"] = None  # a date left in the field of another choice
+        if data.get("outcome") and "occurred_on" not in self.errors:
+            held_to(
+                self,
+                rules.check_resolution,
+                data["outcome"],
+                occurred_on=data["occurred_on"],
+                window_start=self.judgement.window_start,
+                window_end=self.judgement.window_end,
+                resolved_on=timezone.localdate(),
+            )
         return data
 
 

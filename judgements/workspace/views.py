@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import retarget
 
 from judgements import access, workflows
+from judgements.core.placement import in_step, placement_text
 from judgements.models import (
     Assessment,
     ChangeRecord,
@@ -30,6 +31,7 @@ from judgements.models import (
     Judgement,
     Resolution,
     Watch,
+    site_scale,
 )
 from judgements.workspace import charts
 from judgements.workspace.forms import (
@@ -41,9 +43,6 @@ from judgements.workspace.forms import (
     ResolveForm,
     RetractForm,
     ReviseEstimateForm,
-    in_step,
-    placement_text,
-    site_scale,
 )
 
 PAGE_SIZE = 25
@@ -172,7 +171,8 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created {judgement.reference}.")
             return redirect(judgement)
-    placement = placement_text(form.cleaned_data.get("probability")) if form.is_bound else ""
+    probability = form.cleaned_data.get("probability") if form.is_bound else None
+    placement = placement_text(probability, site_scale())
     return render(request, "workspace/new.html", {"form": form, "placement": placement})
 
 
@@ -278,7 +278,7 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
         "window_closed": not resolved and timezone.now() >= close,
         "indicator_form": IndicatorForm(prefix="indicator") if may_log else None,
         "revise_form": ReviseEstimateForm(indicators=indicators) if can_revise else None,
-        "resolve_form": ResolveForm(prefix="resolve") if can_resolve else None,
+        "resolve_form": ResolveForm(prefix="resolve", judgement=judgement) if can_resolve else None,
     }
     context.update(forms)
     return context
@@ -443,7 +443,7 @@ def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
         if judgement.resolution is not None:
             raise PermissionDenied("Only a team lead can re-resolve a judgement.")
         raise PermissionDenied("Only the owner or a team lead can resolve this judgement.")
-    form = ResolveForm(request.POST, prefix="resolve")
+    form = ResolveForm(request.POST, prefix="resolve", judgement=judgement)
     if form.is_valid():
         try:
             workflows.resolve(judgement, by=request.user, **form.cleaned_data)

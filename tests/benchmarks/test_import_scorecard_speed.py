@@ -10,8 +10,9 @@ import time
 
 import pytest
 
+from judgements.interchange.columns import ESTIMATE_COLUMNS, JUDGEMENT_COLUMNS
 from judgements.interchange.exporting import export_judgements
-from judgements.interchange.importing import ESTIMATE_COLUMNS, JUDGEMENT_COLUMNS, import_judgements
+from judgements.interchange.importing import import_judgements
 from judgements.models import Estimate, Judgement
 from judgements.track_records import scorecards
 

@@ -1,15 +1,15 @@
 import datetime as dt
 
 from judgements.core.dates import add_months
-from judgements.models import Judgement
+from judgements.rules import default_window_end
 
 
 def test_default_window_is_twelve_calendar_months():
-    assert Judgement.default_window_end(dt.date(2026, 3, 15)) == dt.date(2027, 3, 15)
+    assert default_window_end(dt.date(2026, 3, 15)) == dt.date(2027, 3, 15)
 
 
 def test_leap_day_window_ends_on_28_february():
-    assert Judgement.default_window_end(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
+    assert default_window_end(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
 
 
 def test_add_months_clamps_to_month_end_and_goes_backwards():

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from judgements.workspace.forms import EstimateEntryForm, IndicatorForm, ResolveForm, placement_text
+from judgements.workspace.forms import EstimateEntryForm, IndicatorForm, ResolveForm
 
 
 def entry(**data) -> EstimateEntryForm:
@@ -51,11 +51,6 @@ def test_numbers_outside_0_to_100_are_refused(percent):
     assert "percent" in form.errors
 
 
-def test_placement_text_names_the_gap_between_two_terms():
-    assert placement_text(Decimal("0.52")) == "52% — between realistic possibility and likely"
-    assert placement_text(Decimal("0.85")) == "85% — highly likely (band 80–90%)"
-
-
 def indicator_data(**overrides) -> dict:
     data = {
         "observed_on": timezone.localdate().isoformat(),
@@ -91,13 +86,14 @@ def test_an_indicator_cannot_be_observed_in_the_future():
     assert form.errors["observed_on"] == ["An indicator cannot be observed in the future."]
 
 
-def test_resolving_as_occurred_needs_the_date():
-    form = ResolveForm({"outcome": "occurred", "note": "It happened."})
+def test_resolving_as_occurred_needs_the_date(judgement):
+    form = ResolveForm({"outcome": "occurred", "note": "It happened."}, judgement=judgement)
     assert not form.is_valid()
     assert form.errors["occurred_on"] == ["Give the date it occurred."]
 
 
-def test_resolve_form_refuses_a_javascript_source_url():
-    form = ResolveForm({"outcome": "annulled", "note": "Broken.", "source_url": "javascript:x"})
+def test_resolve_form_refuses_a_javascript_source_url(judgement):
+    data = {"outcome": "annulled", "note": "Broken.", "source_url": "javascript:x"}
+    form = ResolveForm(data, judgement=judgement)
     assert not form.is_valid()
     assert "source_url" in form.errors

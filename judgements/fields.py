@@ -1,0 +1,88 @@
+"""Form fields and helpers shared by the features' forms (workspace, reports).
+
+Each field holds values to a rule of ``judgements.rules``; ``held_to`` turns a rule's
+refusal into an error on the field it names, so a form says exactly what the workflow and
+the importer would say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.validators import URLValidator
+
+from judgements import rules
+from judgements.core.dates import MAX_DATE, MIN_DATE
+from judgements.display import person
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def held_to(form: forms.Form, check: Any, *args: Any, **kwargs: Any) -> bool:
+    """Run ``check`` (a function of ``rules``); a refusal becomes an error on the field it
+    names (or on the form). True when the rule held."""
+    try:
+        check(*args, **kwargs)
+    except rules.RuleBroken as broken:
+        field = broken.field if broken.field in form.fields else None
+        if field is None or field not in form.errors:
+            form.add_error(field, broken.message)
+        return False
+    return True
+
+
+class Plain:
+    """Labels without Django's trailing colon (the design's labels read as headings)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
+class BoundedDateField(forms.DateField):
+    """A date in the years Yardstick supports (``rules.check_year``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DATE_INPUT)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value: dt.date | None) -> None:
+        super().validate(value)
+        try:
+            rules.check_year(value)
+        except rules.RuleBroken as broken:
+            raise forms.ValidationError(broken.message, code="out_of_range") from None
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {
+            **super().widget_attrs(widget),
+            "min": MIN_DATE.isoformat(),
+            "max": MAX_DATE.isoformat(),
+        }
+
+
+class SourceURLField(forms.URLField):
+    """A source address, held to ``rules.check_source_url`` (then Django's URL syntax)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"], message=rules.URL_MESSAGE)]
+
+    def to_python(self, value: Any) -> str:
+        # Django's URLField adds "https://" to a bare word; for a source we'd rather say so.
+        value = (value or "").strip()
+        try:
+            rules.check_source_url(value)
+        except rules.RuleBroken as broken:
+            raise forms.ValidationError(broken.message, code="invalid") from None
+        return super().to_python(value)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person(obj)
