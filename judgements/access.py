@@ -264,7 +264,7 @@ class Navigation:
     dashboard: bool
     import_report: bool
     new_judgement: bool
-    track_record_url: str
+    track_record_url: str | None  # None: no role, no record to read
 
 
 def navigation(user) -> Navigation:
@@ -274,5 +274,7 @@ def navigation(user) -> Navigation:
         dashboard=can_view_dashboard(user),
         import_report=can_create,
         new_judgement=can_create,
-        track_record_url=reverse("track-record-user", args=[user.get_username()]),
+        track_record_url=(
+            reverse("track-record-user", args=[user.get_username()]) if role_of(user) else None
+        ),
     )

@@ -310,6 +310,17 @@ class Judgement(models.Model):
         done = (today - self.window_start).days
         return min(max(done / total, 0.0), 1.0)
 
+    def indicators_since_estimate(self) -> dict[str, list[Indicator]]:
+        """Active indicators logged since the current estimate was made, for and against."""
+        found = self.indicators.active().order_by("observed_on", "pk")
+        if self.current_estimate is not None:
+            found = found.filter(logged_at__gt=self.current_estimate.made_at)
+        grouped: dict[str, list[Indicator]] = {"for": [], "against": []}
+        for indicator in found.exclude(direction=Direction.NEUTRAL):
+            side = "for" if indicator.direction == Direction.SUPPORTS else "against"
+            grouped[side].append(indicator)
+        return grouped
+
     def placement(self, scale_key: str | None = None) -> scales.Placement | None:
         if self.current_estimate is None:
             return None

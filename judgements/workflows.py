@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from judgements import rules
 from judgements.core import scoring
-from judgements.expiry import alerts
+from judgements.expiry import policy
 from judgements.models import (
     ChangeAction,
     ChangeRecord,
@@ -152,7 +152,7 @@ def create_judgement(
             made_at=now,
         )
         judgement.current_estimate = estimate
-        judgement.next_alert_at = alerts.first_alert_at(judgement)
+        judgement.next_alert_at = policy.first_alert_at(judgement)
         judgement.save(update_fields=["current_estimate", "next_alert_at"])
         Watch.objects.bulk_create(
             [Watch(judgement=judgement, user=user) for user in watchers if user != owner]
@@ -183,7 +183,7 @@ def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
     if not changes:
         return judgement
     if (judgement.window_start, judgement.window_end) != window_before:
-        judgement.next_alert_at = alerts.rearm(judgement)
+        judgement.next_alert_at = policy.rearm(judgement)
     judgement.save()
     action = ChangeAction.EDITED
     if set(changes) <= {"window_start", "window_end"}:
@@ -443,7 +443,7 @@ def resolve(
     judgement.resolution = resolution
     judgement.next_alert_at = None
     judgement.save(update_fields=["resolution", "next_alert_at"])
-    alerts.cancel_pending(judgement, now=now)
+    policy.cancel_pending(judgement, now=now)
 
     def describe(r: Resolution | None) -> str | None:
         if r is None:

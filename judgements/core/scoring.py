@@ -294,7 +294,8 @@ def verdict(observed: float, lo: float, hi: float, *, inside: bool | None = None
     if inside if inside is not None else lo <= observed <= hi:
         return Verdict.WITHIN
     middle = (lo + hi) / 2
-    if observed < lo:
+    # Outside the band, at or below its lower end is the low side (an open end excluded it).
+    if observed <= lo:
         return Verdict.OVERCONFIDENT if middle > 0.5 else Verdict.UNDERCONFIDENT
     return Verdict.OVERCONFIDENT if middle < 0.5 else Verdict.UNDERCONFIDENT
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from judgements.access import Role, group_for
 from judgements.core import scoring
+from judgements.expiry import policy
 from judgements.models import (
     Assessment,
     ChangeAction,
@@ -302,9 +303,7 @@ def _point_to_latest(pks: list[int]) -> None:
 
 
 def _arm(judgements) -> None:
-    from judgements.expiry import alerts
-
     rows = list(judgements.only("pk", "window_end", "resolution"))
     for judgement in rows:
-        judgement.next_alert_at = alerts.first_alert_at(judgement)
+        judgement.next_alert_at = policy.first_alert_at(judgement)
     Judgement.objects.bulk_update(rows, ["next_alert_at"], batch_size=1000)

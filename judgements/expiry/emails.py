@@ -1,31 +1,23 @@
 """Emails: one ``make_message`` and one function per email.
 
 Each email has three templates: ``emails/<name>-subject.txt``, ``-body.txt`` and
-``-body.html``. Links are absolute, built from ``settings.SITE_URL``. Messages are built
-here and sent by alerts.py, from Celery tasks only, never inside a request.
+``-body.html``. Links are absolute, built from ``settings.SITE_URL``. These functions render
+what they are handed: the recipients and the contents are chosen by ``policy`` and gathered
+by ``sending``; nothing here queries the database or sends.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from judgements.models import (
-    Alert,
-    AlertKind,
-    Digest,
-    Direction,
-    Indicator,
-    Judgement,
-    Status,
-    warning_days,
-)
+from judgements.display import time_left
+from judgements.expiry.policy import DigestContents
+from judgements.models import Alert, AlertKind, Digest, Indicator, Judgement
 
 
 def make_message(
@@ -46,19 +38,6 @@ def make_message(
     return message
 
 
-def time_left(days: int) -> str:
-    """'window ends in 7 days', 'window ends today', 'window ended 14 days ago'."""
-    if days > 1:
-        return f"window ends in {days} days"
-    if days == 1:
-        return "window ends tomorrow"
-    if days == 0:
-        return "window ends today"
-    if days == -1:
-        return "window ended yesterday"
-    return f"window ended {-days} days ago"
-
-
 def judgement_links(judgement: Judgement) -> dict[str, str]:
     page = f"{settings.SITE_URL}{judgement.get_absolute_url()}"
     return {
@@ -69,27 +48,21 @@ def judgement_links(judgement: Judgement) -> dict[str, str]:
     }
 
 
-def indicators_since_estimate(judgement: Judgement) -> dict[str, list[Indicator]]:
-    """Active indicators logged since the current estimate was made, for and against."""
-    estimate = judgement.current_estimate
-    found = judgement.indicators.active().order_by("observed_on", "pk")
-    if estimate is not None:
-        found = found.filter(logged_at__gt=estimate.made_at)
-    found = found.exclude(direction=Direction.NEUTRAL)
-    grouped: dict[str, list[Indicator]] = {"for": [], "against": []}
-    for indicator in found:
-        grouped["for" if indicator.direction == Direction.SUPPORTS else "against"].append(indicator)
-    return grouped
+def alert_email(
+    alert: Alert,
+    *,
+    to: Sequence[str],
+    cc: Sequence[str],
+    news: dict[str, list[Indicator]],
+    today,
+) -> EmailMultiAlternatives:
+    """The expiry alert, for the recipients ``policy.recipients`` chose.
 
-
-def alert_email(alert: Alert, *, now: dt.datetime) -> EmailMultiAlternatives:
-    """The expiry alert for the owner, unmuted watchers and, on escalation, the team leads."""
-    from judgements.expiry.alerts import recipients
-
+    ``news`` is the judgement's active indicators logged since its current estimate, for and
+    against (``Judgement.indicators_since_estimate``).
+    """
     judgement = alert.judgement
-    today = timezone.localdate(now)
     days = judgement.days_left(today)
-    to, cc = recipients(alert)
     context = {
         "alert": alert,
         "judgement": judgement,
@@ -99,7 +72,7 @@ def alert_email(alert: Alert, *, now: dt.datetime) -> EmailMultiAlternatives:
         "time_left": time_left(days),
         "overdue": days < 0,
         "escalated": alert.kind == AlertKind.ESCALATION,
-        "indicators": indicators_since_estimate(judgement),
+        "indicators": news,
         "links": judgement_links(judgement),
     }
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
@@ -108,21 +81,23 @@ def alert_email(alert: Alert, *, now: dt.datetime) -> EmailMultiAlternatives:
     return make_message("alert", to, context, cc=cc, headers={"Message-ID": message_id})
 
 
-def digest_email(digest: Digest, *, to: Sequence[str], now: dt.datetime) -> EmailMultiAlternatives:
-    """Leadership's weekly digest: what expires in the next 30 days and what is overdue."""
-    today = timezone.localdate(now)
-    base = Judgement.objects.select_related("owner", "team", "current_estimate")
-    expiring = list(base.with_status(Status.EXPIRING, today=today).order_by("window_end"))
-    overdue = list(base.with_status(Status.AWAITING, today=today).order_by("window_end"))
-    for judgement in [*expiring, *overdue]:
-        judgement.days = abs(judgement.days_left(today))  # type: ignore[attr-defined]
-        judgement.link = judgement_links(judgement)["page"]  # type: ignore[attr-defined]
+def digest_email(
+    digest: Digest, *, to: Sequence[str], contents: DigestContents
+) -> EmailMultiAlternatives:
+    """Leadership's weekly digest: what expires soon and what is overdue."""
+
+    def rows(found):
+        return [
+            {"judgement": r.judgement, "days": r.days, "link": judgement_links(r.judgement)["page"]}
+            for r in found
+        ]
+
     context = {
         "digest": digest,
-        "today": today,
-        "horizon": warning_days(),
-        "expiring": expiring,
-        "overdue": overdue,
+        "today": contents.today,
+        "horizon": contents.horizon,
+        "expiring": rows(contents.expiring),
+        "overdue": rows(contents.overdue),
         "dashboard": f"{settings.SITE_URL}/dashboard/",
     }
     return make_message("digest", to, context)

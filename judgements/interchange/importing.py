@@ -22,7 +22,7 @@ Choices where DESIGN is silent:
   ``created_by``, ``resolved_by``, ``resolution_source_url``; indicators.csv
   ``retracted_at``, ``retracted_by``, ``retraction_reason``. Files without them import fine.
 - Alerts: resolved judgements get no alert schedule (``next_alert_at`` None); open ones are
-  armed like new ones (``alerts.first_alert_at``). A window whose thresholds are already past
+  armed like new ones (``expiry.policy.first_alert_at``). A window whose thresholds are already past
   is then caught up by the next scan with the single most urgent alert, the older thresholds
   marked skipped, never a burst.
 - Resolutions are scored by ``scoring.score_judgement``, exactly as ``workflows.resolve``.
@@ -58,7 +58,7 @@ from django.utils.text import slugify
 from judgements import rules
 from judgements.access import Role, group_for
 from judgements.core import scoring
-from judgements.expiry import alerts
+from judgements.expiry import policy
 from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
@@ -803,7 +803,7 @@ def _create_judgements(
             created_at=j.created_at,
         )
         # History closed long ago must not wake the expiry watch; open ones are armed.
-        judgement.next_alert_at = None if j.outcome else alerts.first_alert_at(judgement)
+        judgement.next_alert_at = None if j.outcome else policy.first_alert_at(judgement)
         objects.append(judgement)
     Judgement.objects.bulk_create(objects, batch_size=BATCH)
     if any(o.pk is None for o in objects):  # a backend that returns no primary keys

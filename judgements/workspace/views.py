@@ -89,7 +89,7 @@ def _indicator_for_changer(request: HttpRequest, reference: str, pk: int) -> Ind
     )
     indicator.judgement = judgement
     if not access.can_change_indicator(request.user, indicator):
-        raise PermissionDenied("Only whoever logged it, the owner or a team lead can change it.")
+        raise PermissionDenied("Only whoever logged it or a team lead can change it.")
     return indicator
 
 

@@ -298,6 +298,15 @@ def test_the_verdict_respects_an_open_end_of_a_band():
     assert groups[0].verdict == "overconfident"
 
 
+def test_an_observed_frequency_on_an_open_lower_end_missed_the_band_low():
+    # NATO's highly likely is (90, 100]: 9 of 10 at 95% happened, 90% observed, which the
+    # band excludes from below: said highly likely, it happened less often.
+    pairs = [(0.95, True)] * 9 + [(0.95, False)]
+    (group,) = scoring.by_term(pairs, scales.NATO)
+    assert (group.term, group.observed) == ("highly likely", 0.9)
+    assert group.verdict == "overconfident"
+
+
 @pytest.mark.parametrize("key", sorted(scales.SCALES))
 def test_by_term_works_on_every_scale_and_names_gaps_honestly(key):
     scale = scales.get_scale(key)

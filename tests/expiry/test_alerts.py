@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from judgements import workflows
 from judgements.access import Role
-from judgements.expiry import alerts, tasks
-from judgements.expiry.alerts import offsets, plan
+from judgements.expiry import policy, sending, tasks
+from judgements.expiry import scan as scanning
+from judgements.expiry.policy import offsets, plan
 from judgements.models import Alert, AlertKind, Digest, Direction, Judgement, Outcome, Watch
 from tests.conftest import make_user
 
@@ -35,8 +36,8 @@ def frozen():
 def queued(monkeypatch) -> list[int]:
     """Alert ids handed to the broker; unit tests send them by calling send_alert directly."""
     ids: list[int] = []
-    monkeypatch.setattr(alerts, "enqueue_alerts", ids.extend)
-    monkeypatch.setattr(alerts, "enqueue_digests", lambda digest_ids: None)
+    monkeypatch.setattr(tasks, "enqueue_alerts", ids.extend)
+    monkeypatch.setattr(tasks, "enqueue_digests", lambda digest_ids: None)
     return ids
 
 
@@ -65,16 +66,16 @@ def committed():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def scan(*, now: dt.datetime) -> alerts.ScanResult:
+def scan(*, now: dt.datetime) -> scanning.ScanResult:
     with committed():
-        return alerts.scan(now=now)
+        return scanning.scan(now=now, enqueue=tasks.enqueuers().alerts)
 
 
 def scan_and_send(now: dt.datetime, queued: list[int]) -> list[str]:
     """One beat tick and the workers' share of it, run in this process."""
     queued.clear()
     scan(now=now)
-    return [alerts.send_alert(pk, now=now) for pk in list(queued)]
+    return [sending.send_alert(pk, now=now) for pk in list(queued)]
 
 
 # --- Policy ---------------------------------------------------------------------------------
@@ -86,7 +87,7 @@ def test_thresholds_run_30_and_7_days_before_then_weekly_after_the_window():
 
 
 def test_each_threshold_has_its_kind():
-    kinds = [alerts.kind_for(offset) for offset in (-30, -7, 0, 7, 14, 21)]
+    kinds = [policy.kind_for(offset) for offset in (-30, -7, 0, 7, 14, 21)]
     assert kinds == ["warning", "warning", "due", "overdue", "escalation", "escalation"]
 
 
@@ -96,31 +97,31 @@ def test_thresholds_follow_the_settings(settings):
     settings.YARDSTICK_ESCALATE_AFTER_DAYS = 9
     series = offsets()
     assert [next(series) for _ in range(5)] == [-14, -1, 3, 6, 9]
-    assert alerts.kind_for(6) == AlertKind.OVERDUE
-    assert alerts.kind_for(9) == AlertKind.ESCALATION
+    assert policy.kind_for(6) == AlertKind.OVERDUE
+    assert policy.kind_for(9) == AlertKind.ESCALATION
 
 
 def test_plan_for_a_missed_run_sends_the_most_urgent_and_skips_the_older():
     window_end = TODAY + dt.timedelta(days=3)
-    since = alerts.due_at(window_end, -30)
+    since = policy.due_at(window_end, -30)
     todo = plan(window_end, since=since, now=NOW)
     assert todo.send == -7
     assert todo.skip == [-30]
-    assert todo.next_at == alerts.due_at(window_end, 0)
+    assert todo.next_at == policy.due_at(window_end, 0)
 
 
 def test_plan_with_nothing_due_just_names_the_next_moment():
     window_end = TODAY + dt.timedelta(days=60)
-    todo = plan(window_end, since=alerts.due_at(window_end, -30), now=NOW)
+    todo = plan(window_end, since=policy.due_at(window_end, -30), now=NOW)
     assert (todo.send, todo.skip) == (None, [])
-    assert todo.next_at == alerts.due_at(window_end, -30)
+    assert todo.next_at == policy.due_at(window_end, -30)
 
 
 def test_a_threshold_falls_due_at_midnight_of_its_day():
     window_end = TODAY + dt.timedelta(days=7)
-    assert plan(window_end, since=alerts.due_at(window_end, -7), now=NOW).send == -7
+    assert plan(window_end, since=policy.due_at(window_end, -7), now=NOW).send == -7
     just_before = dt.datetime.combine(TODAY, dt.time.min, tzinfo=UTC) - dt.timedelta(seconds=1)
-    assert plan(window_end, since=alerts.due_at(window_end, -7), now=just_before).send is None
+    assert plan(window_end, since=policy.due_at(window_end, -7), now=just_before).send is None
 
 
 # --- Scan -----------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_it_creates_the_30_day_warning_and_arms_the_next(alice, east_asia, queue
     assert queued == [alert.pk]
     assert (result.judgements, result.queued, result.skipped) == (1, 1, 0)
     judgement.refresh_from_db()
-    assert judgement.next_alert_at == alerts.due_at(judgement.window_end, -7)
+    assert judgement.next_alert_at == policy.due_at(judgement.window_end, -7)
 
 
 def test_a_second_scan_creates_nothing(alice, east_asia, queued):
@@ -232,7 +233,7 @@ def test_it_skips_alert_another_worker_claimed(alice, east_asia, queued):
     (pk,) = queued
     # Another worker claimed it a moment ago and is sending.
     Alert.objects.filter(pk=pk).update(claimed_at=NOW)
-    assert alerts.send_alert(pk, now=at(0, hour=9) + dt.timedelta(seconds=5)) == "taken"
+    assert sending.send_alert(pk, now=at(0, hour=9) + dt.timedelta(seconds=5)) == "taken"
     assert mail.outbox == []
 
 
@@ -240,9 +241,9 @@ def test_a_duplicate_task_message_sends_nothing_more(alice, east_asia, queued):
     make_judgement(alice, east_asia, ends_in=7)
     scan(now=NOW)
     (pk,) = queued
-    assert alerts.send_alert(pk, now=NOW) == "sent"
-    assert alerts.send_alert(pk, now=at(0, hour=11)) == "taken"
-    assert alerts.send_alert(pk, now=at(2)) == "taken"
+    assert sending.send_alert(pk, now=NOW) == "sent"
+    assert sending.send_alert(pk, now=at(0, hour=11)) == "taken"
+    assert sending.send_alert(pk, now=at(2)) == "taken"
     assert len(mail.outbox) == 1
 
 
@@ -256,13 +257,13 @@ def test_a_stale_claim_of_a_dead_worker_is_requeued_and_sent_once(
     # The worker claimed it and was killed before sending: a claim without sent_at.
     Alert.objects.filter(pk=pk).update(claimed_at=NOW, attempts=1)
     queued.clear()
-    assert alerts.requeue_stale(now=NOW + dt.timedelta(minutes=5)) == 0
-    assert alerts.send_alert(pk, now=NOW + dt.timedelta(minutes=5)) == "taken"
+    assert scanning.requeue_stale(now=NOW + dt.timedelta(minutes=5), enqueue=tasks.enqueuers()) == 0
+    assert sending.send_alert(pk, now=NOW + dt.timedelta(minutes=5)) == "taken"
     later = NOW + dt.timedelta(minutes=11)
-    assert alerts.requeue_stale(now=later) == 1
+    assert scanning.requeue_stale(now=later, enqueue=tasks.enqueuers()) == 1
     assert queued == [pk]
-    assert alerts.send_alert(pk, now=later) == "sent"
-    assert alerts.send_alert(pk, now=later + dt.timedelta(minutes=30)) == "taken"
+    assert sending.send_alert(pk, now=later) == "sent"
+    assert sending.send_alert(pk, now=later + dt.timedelta(minutes=30)) == "taken"
     assert len(mail.outbox) == 1
     assert Alert.objects.get(pk=pk).attempts == 2
 
@@ -272,8 +273,10 @@ def test_an_alert_whose_message_was_lost_is_requeued(alice, east_asia, queued):
     scan(now=NOW)
     (pk,) = queued
     queued.clear()  # Redis restarted without persistence: the task message is gone.
-    assert alerts.requeue_stale(now=NOW + dt.timedelta(minutes=1)) == 0
-    assert alerts.requeue_stale(now=NOW + dt.timedelta(minutes=20)) == 1
+    assert scanning.requeue_stale(now=NOW + dt.timedelta(minutes=1), enqueue=tasks.enqueuers()) == 0
+    assert (
+        scanning.requeue_stale(now=NOW + dt.timedelta(minutes=20), enqueue=tasks.enqueuers()) == 1
+    )
     assert queued == [pk]
 
 
@@ -294,8 +297,8 @@ def test_a_failed_send_records_its_error_and_does_not_block_others(
     outcomes = {}
     for pk in queued:
         try:
-            outcomes[pk] = alerts.send_alert(pk, now=NOW)
-        except alerts.SendFailed:
+            outcomes[pk] = sending.send_alert(pk, now=NOW)
+        except sending.SendFailed:
             outcomes[pk] = "failed"
     assert sorted(outcomes.values()) == ["failed", "sent"]
     failed = Alert.objects.get(judgement__owner=alice, offset_days=-7)
@@ -304,7 +307,7 @@ def test_a_failed_send_records_its_error_and_does_not_block_others(
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
 
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
-    assert alerts.send_alert(failed.pk, now=at(0, hour=10)) == "sent"
+    assert sending.send_alert(failed.pk, now=at(0, hour=10)) == "sent"
     failed.refresh_from_db()
     assert (failed.error, failed.attempts, failed.state) == ("", 2, "sent")
 
@@ -321,7 +324,7 @@ def test_an_alert_that_kept_failing_is_no_longer_requeued(alice, east_asia, queu
         claimed_at=NOW, attempts=settings.YARDSTICK_ALERT_MAX_ATTEMPTS, error="SMTP down"
     )
     queued.clear()
-    assert alerts.requeue_stale(now=at(1)) == 0
+    assert scanning.requeue_stale(now=at(1), enqueue=tasks.enqueuers()) == 0
 
 
 # --- Re-arm and cancel ----------------------------------------------------------------------
@@ -335,7 +338,7 @@ def test_moving_the_window_end_rearms_the_alerts(alice, east_asia, queued):
     workflows.edit_judgement(judgement, by=alice, window_end=new_end)
     old.refresh_from_db()
     assert old.state == "cancelled"
-    assert alerts.send_alert(old.pk, now=NOW) == "taken"
+    assert sending.send_alert(old.pk, now=NOW) == "taken"
     assert scan_and_send(at(0, hour=10), queued) == ["sent"]
     sent = Alert.objects.get(sent_at__isnull=False)
     assert (sent.window_end, sent.offset_days) == (new_end, -7)
@@ -347,7 +350,7 @@ def test_an_alert_claimed_after_the_window_moved_is_cancelled(alice, east_asia, 
     scan(now=NOW)
     (pk,) = queued
     Judgement.objects.filter(pk=judgement.pk).update(window_end=TODAY + dt.timedelta(days=90))
-    assert alerts.send_alert(pk, now=NOW) == "cancelled"
+    assert sending.send_alert(pk, now=NOW) == "cancelled"
     assert mail.outbox == []
 
 
@@ -357,7 +360,7 @@ def test_resolving_cancels_pending_alerts(alice, east_asia, queued):
     (pk,) = queued
     workflows.resolve(judgement, by=alice, outcome=Outcome.ANNULLED, note="Question broke.")
     assert Alert.objects.get(pk=pk).state == "cancelled"
-    assert alerts.send_alert(pk, now=NOW) == "taken"
+    assert sending.send_alert(pk, now=NOW) == "taken"
     assert scan_and_send(at(30), queued) == []
     assert mail.outbox == []
 
@@ -367,7 +370,7 @@ def test_an_older_pending_alert_is_skipped_when_a_later_one_exists(alice, east_a
     scan(now=NOW)
     (older,) = queued  # its message sat in a queue for a week
     assert scan_and_send(at(7, hour=1), queued) == ["sent"]
-    assert alerts.send_alert(older, now=at(7, hour=2)) == "skipped"
+    assert sending.send_alert(older, now=at(7, hour=2)) == "skipped"
     assert len(mail.outbox) == 1
     assert "window ends today" in mail.outbox[0].subject
 
@@ -463,11 +466,11 @@ def test_the_weekly_digest_goes_to_leadership_exactly_once(alice, maya, east_asi
     make_judgement(alice, east_asia, ends_in=10)
     make_judgement(alice, east_asia, ends_in=-4)
     make_judgement(alice, east_asia, ends_in=120)
-    digest = alerts.queue_digest(now=NOW)
+    digest = scanning.queue_digest(now=NOW, enqueue=tasks.enqueuers().digests)
     assert digest is not None and digest.week_start == dt.date(2026, 6, 8)
-    assert alerts.queue_digest(now=at(1)) is None
-    assert alerts.send_digest(digest.pk, now=NOW) == "sent"
-    assert alerts.send_digest(digest.pk, now=at(0, hour=10)) == "taken"
+    assert scanning.queue_digest(now=at(1), enqueue=tasks.enqueuers().digests) is None
+    assert sending.send_digest(digest.pk, now=NOW) == "sent"
+    assert sending.send_digest(digest.pk, now=at(0, hour=10)) == "taken"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["maya@example.org"]
@@ -477,10 +480,12 @@ def test_the_weekly_digest_goes_to_leadership_exactly_once(alice, maya, east_asi
 
 def test_the_digest_waits_for_its_weekday_and_hour(maya, queued, settings):
     settings.YARDSTICK_DIGEST_WEEKDAY = 3  # Thursday
-    assert alerts.queue_digest(now=NOW) is None
-    assert alerts.queue_digest(now=at(1, hour=6)) is None
-    assert alerts.queue_digest(now=at(1, hour=7)) is not None
-    assert alerts.queue_digest(now=at(8)) is not None  # next Thursday
+    assert scanning.queue_digest(now=NOW, enqueue=tasks.enqueuers().digests) is None
+    assert scanning.queue_digest(now=at(1, hour=6), enqueue=tasks.enqueuers().digests) is None
+    assert scanning.queue_digest(now=at(1, hour=7), enqueue=tasks.enqueuers().digests) is not None
+    assert (
+        scanning.queue_digest(now=at(8), enqueue=tasks.enqueuers().digests) is not None
+    )  # next Thursday
     assert Digest.objects.count() == 2
 
 
@@ -529,3 +534,16 @@ def test_the_demo_shows_its_30_day_warnings_at_the_first_scan(db, queued):
     assert sorted(scan_and_send(NOW, queued)) == ["sent", "sent", "sent"]
     assert {m.subject.rsplit(" · ", 1)[1] for m in mail.outbox} == {"window ends in 21 days"}
     assert all(m.to for m in mail.outbox)
+
+
+def test_scan_alerts_hands_due_alerts_to_the_celery_tasks(alice, east_asia, monkeypatch):
+    """The wiring without stand-ins: the command's enqueue reaches the send task's delay."""
+    delayed: list[int] = []
+    monkeypatch.setattr(tasks.send_alert, "delay", delayed.append)
+    make_judgement(alice, east_asia, ends_in=7)
+    with committed():
+        call_command("scan_alerts")
+    assert delayed == list(
+        Alert.objects.filter(sent_at=None, skipped_at=None).values_list("pk", flat=True)
+    )
+    assert len(delayed) == 1

@@ -35,7 +35,7 @@ from judgements.models import Alert
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]  # the repository: tests/expiry/ -> ../..
 
 
 @pytest.fixture(autouse=True)

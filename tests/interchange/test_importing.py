@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from judgements import workflows
-from judgements.expiry import alerts
+from judgements.expiry import policy
 from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     FILES,
@@ -323,7 +323,7 @@ def test_imported_history_wakes_no_alerts_and_open_ones_are_armed(tmp_path, alic
     assert Judgement.objects.get(reference="KJ-OLD").next_alert_at is None
     for reference in ("KJ-OPEN", "KJ-OVERDUE"):
         judgement = Judgement.objects.get(reference=reference)
-        assert judgement.next_alert_at == alerts.first_alert_at(judgement)
+        assert judgement.next_alert_at == policy.first_alert_at(judgement)
     assert not Alert.objects.exists()
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from judgements.expiry import alerts
+from judgements.expiry import scan, tasks
 
 
 def _exit_quietly(signum, frame) -> None:
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Emails are written as files to {mail_dir}")
         # One scan now, so alerts already due (the demo's 30-day warnings) arrive at once
         # instead of at beat's first tick; the worker below sends what it queues.
-        summary = alerts.run_once(now=timezone.now())
+        summary = scan.run_once(now=timezone.now(), enqueue=tasks.enqueuers())
         self.stdout.write(
             "Expiry watch: {queued} alert(s) and {digest} digest(s) queued; beat scans every "
             "{every} s.".format(every=settings.ALERT_SCAN_SECONDS, **summary)

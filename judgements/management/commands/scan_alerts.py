@@ -9,7 +9,7 @@ code). With ``--send`` it also sends them in this process, for deployments witho
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from judgements.expiry import alerts
+from judgements.expiry import scan, sending, tasks
 from judgements.models import Alert, Digest
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, send: bool, **options):
         now = timezone.now()
         # --send: no workers, so queue nothing and send here (claims still hold).
-        summary = alerts.run_once(now=now, enqueue=not send)
+        summary = scan.run_once(now=now, enqueue=None if send else tasks.enqueuers())
         self.stdout.write(
             "Scanned: {judgements} judgement(s) due, {queued} alert(s) queued, "
             "{skipped} skipped as superseded, {requeued} requeued, "
@@ -42,12 +42,12 @@ class Command(BaseCommand):
         )
         for pk in pending.values_list("pk", flat=True):
             try:
-                sent += alerts.send_alert(pk, now=now) == "sent"
-            except alerts.SendFailed as exc:
+                sent += sending.send_alert(pk, now=now) == "sent"
+            except sending.SendFailed as exc:
                 self.stderr.write(f"Alert {pk} failed (will be retried next run): {exc}")
         for pk in Digest.objects.filter(sent_at=None).values_list("pk", flat=True):
             try:
-                sent += alerts.send_digest(pk, now=now) == "sent"
-            except alerts.SendFailed as exc:
+                sent += sending.send_digest(pk, now=now) == "sent"
+            except sending.SendFailed as exc:
                 self.stderr.write(f"Digest {pk} failed (will be retried next run): {exc}")
         self.stdout.write(f"Sent {sent} email(s).")
