@@ -1,4 +1,4 @@
-"""The domain of DESIGN section 2: teams, assessments, key judgements and what hangs off them.
+"""The domain of docs/design.md §2: teams, assessments, key judgements and what hangs off them.
 
 Estimates, indicators, resolutions, alerts and change records are append-only rows: a revision
 adds a row, a wrong indicator is retracted (not deleted), a re-resolution adds a resolution.
@@ -574,7 +574,7 @@ class AlertKind(models.TextChoices):
 
 
 class Alert(models.Model):
-    """One alert for one judgement, threshold and window end (DESIGN section 5).
+    """One alert for one judgement, threshold and window end (docs/design.md §5).
 
     ``offset_days`` is the threshold relative to window end: -30, -7, 0, then +7, +14, …
     The unique constraint is what makes "exactly once" hold across workers.

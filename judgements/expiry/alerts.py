@@ -1,4 +1,4 @@
-"""The expiry watch (DESIGN section 5): when alerts fall due, claim them once, send them.
+"""The expiry watch (docs/design.md §5): when alerts fall due, claim them once, send them.
 
 Policy. Each judgement has a fixed series of thresholds relative to its window end, in days:
 ``-30, -7`` (warning), ``0`` (due: "resolve it now"), then every ``+7`` while it awaits

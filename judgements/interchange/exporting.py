@@ -1,4 +1,4 @@
-"""Export judgement history as the interchange files of DESIGN section 7.
+"""Export judgement history as the interchange files of docs/design.md §7.
 
 Writes ``judgements.csv``, ``estimates.csv``, ``indicators.csv`` and ``resolutions.csv``
 (earlier resolutions of re-resolved judgements) with the optional extra columns

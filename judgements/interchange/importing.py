@@ -1,4 +1,4 @@
-"""Import judgement history from the interchange files of DESIGN section 7.
+"""Import judgement history from the interchange files of docs/design.md §7.
 
 ``judgements.csv`` (required), ``estimates.csv`` and ``indicators.csv`` (optional), UTF-8,
 one header row; plus Yardstick's own optional ``resolutions.csv`` with the earlier
@@ -6,7 +6,7 @@ resolutions of re-resolved judgements. The import is all or nothing: every row o
 is checked first and every problem reported as ``file:line: column: message``; only a clean
 set of files is written, in one transaction.
 
-Choices where DESIGN is silent:
+Choices of our own (docs/design.md §7 states them as rules):
 - Idempotent on ``reference``: a judgement whose reference already exists is left exactly as
   it is, together with its rows in estimates.csv and indicators.csv (an import adds whole
   histories; it never edits one).

@@ -1,4 +1,4 @@
-"""Track record pages: the scores of DESIGN section 4 for one person or one team.
+"""Track record pages: the scores of docs/design.md §4 for one person or one team.
 
 Views live here rather than in ``views.py`` because they share a context builder and a
 template with nothing else; the dashboard reuses the builder and the two partials.
