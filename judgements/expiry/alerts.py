@@ -285,7 +285,8 @@ def send_alert(alert_id: int, *, now: dt.datetime) -> str:
     Steps:
     1. Claim the row; if nothing changed, another worker has it or it is done: stop.
     2. Resolved, or the window moved since: cancel. A more urgent alert exists: skip.
-    3. Build the email for the owner, unmuted watchers and (on escalation) the team leads.
+    3. Build the email for the owner, unmuted watchers and (on escalation) the team leads;
+       with no address at all, skip it and say so in ``error``.
     4. Send it; record ``sent_at`` and the recipients. On failure record the error and raise
        ``SendFailed`` so the task retries; the claim stays, marked failed, so any retry can
        take it over at once.
