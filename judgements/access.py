@@ -1,19 +1,21 @@
-"""Every "who may see / change what" rule (docs/design.md §1 and the README's roles matrix).
+"""Every "who may see / change what" rule (docs/design.md §1).
 
 Pages, htmx fragments, exports, emails and commands ask these functions; templates get their
 answers as context (``navigation`` for the header, ``can_*`` flags from the views), never by
 testing roles themselves.
 
 - analyst: sees the judgements of own teams; creates judgements in own teams; logs
-  indicators on own teams' judgements; edits, revises and resolves the ones they own.
+  indicators on own teams' judgements; edits, revises and resolves the ones they own; edits
+  or retracts only the indicators they logged.
 - lead: as an analyst, plus changes everything in the teams they lead (edit, revise,
   reassign, resolve and re-resolve anyone's judgement, edit or retract any indicator).
 - leadership: sees everything, changes nothing.
-- admin: sees everything; manages users, teams, roles and settings in the Django admin.
+- admin: sees everything; manages users, teams, roles and settings in the Django admin; in
+  the app changes only what a lead (in teams they lead) or an analyst (in own teams) may.
+- no role: sees the judgements of own teams, changes nothing.
 
-Roles are Django groups (created by a migration); team membership and leadership are the
-``Team.members`` and ``Team.leads`` relations. Permission checks live here and are called by
-views, never only by templates.
+A user's role is the highest of their Django groups (created by a migration; a superuser is
+an admin); "own teams" are those where the user is in ``Team.members`` or ``Team.leads``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""The domain of DESIGN section 2: teams, assessments, key judgements and what hangs off them.
+"""The domain of docs/design.md §2: teams, assessments, key judgements and what hangs off them.
 
 Estimates, indicators, resolutions, alerts and change records are append-only rows: a revision
 adds a row, a wrong indicator is retracted (not deleted), a re-resolution adds a resolution.
 Two pointers on a judgement (``current_estimate``, ``resolution``) name the latest row so that
-lists and the dashboard need no subquery; they are only ever set by the workflow methods here.
+lists and the dashboard need no subquery; they are only ever set by the workflows in
+``workflows.py`` and, after a bulk write, by ``JudgementQuerySet.point_at_latest``.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
         return self.filter(status_condition(status, today=today))
 
     def contested(self) -> JudgementQuerySet:
-        """Unresolved judgements whose indicators since the last estimate mostly run against it."""
+        """Unresolved judgements whose indicators since the last estimate run against it: at
+        least two against, and more against than for (docs/design.md §2)."""
         return self.unresolved().filter(
             indicators_against__gt=F("indicators_for"), indicators_against__gte=2
         )
@@ -218,7 +220,7 @@ class Judgement(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # Latest rows, set only by the workflow methods (revise, resolve).
+    # Latest rows, set only by the workflows (create, revise, resolve) and point_at_latest.
     current_estimate = models.OneToOneField(
         "Estimate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -585,7 +587,7 @@ class AlertKind(models.TextChoices):
 
 
 class Alert(models.Model):
-    """One alert for one judgement, threshold and window end (DESIGN section 5).
+    """One alert for one judgement, threshold and window end (docs/design.md §5).
 
     ``offset_days`` is the threshold relative to window end: -30, -7, 0, then +7, +14, …
     The unique constraint is what makes "exactly once" hold across workers.

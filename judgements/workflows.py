@@ -1,7 +1,8 @@
 """Workflows that write a judgement's history: create, edit, revise, log, retract, resolve.
 
-Every function here runs in one transaction and leaves a ChangeRecord with the values before
-and after. Nothing is overwritten: estimates, indicators and resolutions are new rows.
+Every workflow here runs in one transaction and leaves a ChangeRecord with the values before
+and after (docs/design.md §2). Nothing is overwritten: estimates, indicators and resolutions
+are new rows.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def create_judgement(
 def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
     """Change statement, criteria, assessment, owner or window; record before and after.
 
-    Moving the window end re-arms the alerts for the new date.
+    Changing the window (start or end) re-arms the alerts for it.
     """
     before = _snapshot(judgement)
     window_before = (judgement.window_start, judgement.window_end)
@@ -389,9 +390,12 @@ def resolve(
 ) -> Resolution:
     """Resolve (or re-resolve) a judgement.
 
-    Steps: check the date it occurred lies in the window; score it from its estimate history;
-    add the resolution row (an earlier one stays); point the judgement at it; cancel the
-    pending alerts; record before and after.
+    Steps: check the outcome and the source URL against ``rules`` (the day it occurred lies
+    in the window and has come; "did not occur" only once the window has ended); lock the
+    judgement and refuse if someone else resolved it meanwhile; score it from its estimate
+    history; add the resolution row (an earlier one stays, no longer current); point the
+    judgement at it and clear its alert schedule; cancel the pending alerts; record before and
+    after.
     """
     now = now or timezone.now()
     if outcome != Outcome.OCCURRED:

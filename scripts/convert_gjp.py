@@ -3,7 +3,7 @@
 Usage: python scripts/convert_gjp.py /path/to/data/gjp judgements/demo/gjp
 
 Reads ``ifps.csv`` and ``survey_fcasts_mini.yr1.csv`` (Latin-1 with a few stray bytes) and
-writes ``judgements.csv`` and ``estimates.csv`` (DESIGN section 7). Run once by hand; the
+writes ``judgements.csv`` and ``estimates.csv`` (docs/design.md §7). Run once by hand; the
 output is committed, and the project never reads the source data at run time.
 
 Choices:

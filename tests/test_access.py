@@ -1,4 +1,4 @@
-"""The roles matrix of the README, checked one cell at a time."""
+"""The roles matrix of docs/design.md §1, checked one cell at a time."""
 
 import pytest
 

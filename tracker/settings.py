@@ -1,4 +1,4 @@
-"""Yardstick settings, driven by environment variables (DESIGN section 7).
+"""Yardstick settings, driven by environment variables (docs/design.md §7).
 
 Development defaults are safe and need nothing installed: SQLite under ``var/``, Kombu's
 filesystem broker, email written as files under ``var/mail/``. Production sets ``DEBUG=0``

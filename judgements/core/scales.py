@@ -1,6 +1,6 @@
 """Estimative language scales: pure data and functions, no Django.
 
-Each scale is a list of terms with a band of probabilities in percent (DESIGN section 3).
+Each scale is a list of terms with a band of probabilities in percent (docs/design.md §3).
 A number maps to the term whose band holds it, or, in a deliberate gap of the scale, to the
 two terms around it ("between realistic possibility and likely"), never to a made-up term.
 
@@ -240,7 +240,7 @@ def normalise_phrase(phrase: str) -> str:
     return " ".join(ADVERBS.get(word, word) for word in words)
 
 
-# Words outside every scale: they hedge, they do not estimate (DESIGN section 3).
+# Words outside every scale: they hedge, they do not estimate (docs/design.md §3).
 HEDGES = (
     "cannot be ruled out",
     "can't be ruled out",

@@ -1,4 +1,4 @@
-"""Scoring of resolved judgements (DESIGN section 4): pure functions, no ORM.
+"""Scoring of resolved judgements (docs/design.md §4): pure functions, no ORM.
 
 Inputs are plain values: the window as dates, the outcome, the estimate history as
 (made_at, probability) pairs with aware datetimes, the time zone the calendar days live in.
@@ -119,7 +119,7 @@ def score_judgement(
     occurred_on: dt.date | None,
     tz: dt.tzinfo,
 ) -> JudgementScore:
-    """Every per-judgement figure of DESIGN section 4 for one resolved judgement."""
+    """Every per-judgement figure of docs/design.md §4 for one resolved judgement."""
     opens = opening(window_start, tz)
     closes = close(window_end, tz, occurred_on=occurred_on if occurred else None)
     final = p_final(history, closes=closes)
@@ -132,7 +132,7 @@ def score_judgement(
     )
 
 
-# --- Aggregates over many resolved judgements (DESIGN section 4) -------------------------
+# --- Aggregates over many resolved judgements (docs/design.md §4) -------------------------
 
 REFERENCE_BRIER = 0.25  # the Brier of always answering 50%
 WILSON_Z = 1.6448536269514722  # two-sided 90%: the 95th percentile of the standard normal
@@ -369,7 +369,7 @@ def _weighted_mean(values: Sequence[tuple[float | None, int]]) -> float | None:
 
 @dataclass(frozen=True)
 class Scorecard:
-    """Every aggregate of DESIGN section 4 over a set of resolved judgements.
+    """Every aggregate of docs/design.md §4 over a set of resolved judgements.
 
     ``resolved`` counts the scored ones (occurred or did not occur); ``annulled`` are
     counted apart and enter no score.
@@ -415,7 +415,7 @@ class Scorecard:
         )
 
     def as_json(self, digits: int = 6) -> dict:
-        """The scorecard object of DESIGN section 7, key for key."""
+        """The scorecard object of docs/design.md §7, key for key."""
 
         def r(value: float | None) -> float | None:
             # "+ 0.0" turns a rounded -0.0 into 0.0.

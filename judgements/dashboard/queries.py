@@ -1,4 +1,4 @@
-"""What the leadership dashboard shows (DESIGN section 6), each part one query.
+"""What the leadership dashboard shows (docs/design.md §6), each part one query.
 
 Every function takes the judgements the viewer may see, already narrowed by the team filter,
 so the page runs the same small number of queries at 100 or 20,000 judgements.

@@ -1,4 +1,4 @@
-"""Export judgement history as the interchange files of DESIGN section 7.
+"""Export judgement history as the interchange files of docs/design.md §7.
 
 Writes ``judgements.csv``, ``estimates.csv``, ``indicators.csv`` and ``resolutions.csv``
 (earlier resolutions of re-resolved judgements) with the optional extra columns
@@ -73,7 +73,8 @@ def _estimates_by_judgement(judgements: QuerySet[Judgement]) -> dict[int, list[d
 def export_judgements(
     directory: Path | str, judgements: QuerySet[Judgement] | None = None
 ) -> ExportResult:
-    """Write the three files into ``directory`` (created if missing, files overwritten)."""
+    """Write the four files (judgements, estimates, indicators and earlier resolutions) into
+    ``directory`` (created if missing, files overwritten)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     judgements = judgements if judgements is not None else Judgement.objects.all()

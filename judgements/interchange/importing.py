@@ -1,4 +1,4 @@
-"""Import judgement history from the interchange files of DESIGN section 7.
+"""Import judgement history from the interchange files of docs/design.md §7.
 
 ``judgements.csv`` (required), ``estimates.csv`` and ``indicators.csv`` (optional), UTF-8,
 one header row; plus Yardstick's own optional ``resolutions.csv`` with the earlier
@@ -6,10 +6,10 @@ resolutions of re-resolved judgements. The import is all or nothing: every row o
 is checked first and every problem reported as ``file:line: column: message``; only a clean
 set of files is written, in one transaction.
 
-Choices where DESIGN is silent:
+Choices of our own (docs/design.md §7 states them as rules):
 - Idempotent on ``reference``: a judgement whose reference already exists is left exactly as
-  it is, together with its rows in estimates.csv and indicators.csv (an import adds whole
-  histories; it never edits one).
+  it is, together with its rows in estimates.csv, indicators.csv and resolutions.csv (an
+  import adds whole histories; it never edits one).
 - ``team`` is a team's slug or name; a missing team is created (name as given, slug from
   it). ``assessment`` is an assessment title; a missing one is created in the team of its
   first judgement, published on the earliest window start among its judgements.
@@ -26,14 +26,15 @@ Choices where DESIGN is silent:
   is then caught up by the next scan with the single most urgent alert, the older thresholds
   marked skipped, never a burst.
 - Resolutions are scored by ``scoring.score_judgement``, exactly as ``workflows.resolve``.
-- Rows are held to the app's rules, so an import can hold nothing the web forms would refuse:
-  dates and times in years ``dates.MIN_YEAR``..``dates.MAX_YEAR`` (checked before any date
-  arithmetic, which therefore cannot overflow); no time after ``today`` (the app stamps rows
-  with now); no indicator observed after ``today``; no revision at or after the window's close
-  (``workflows.estimate_close``: hindsight); no ``resolved_at`` that ``workflows.resolve`` would
-  refuse on that day (an annulment may precede the window, as in the app); source URLs
-  as ``forms.SourceURLField`` accepts them (http/https); no NUL characters (PostgreSQL refuses
-  them).
+- Rows are held to the app's rules (``judgements.rules``, the functions the forms and
+  workflows call), so an import can hold nothing the web forms would refuse: dates and times
+  in years ``dates.MIN_YEAR``..``dates.MAX_YEAR`` (checked before any date arithmetic, which
+  therefore cannot overflow); no time after ``today`` (the app stamps rows with now); no
+  indicator observed after ``today``; no revision at or after the window's close
+  (``rules.check_not_hindsight``); no outcome that ``rules.check_resolution`` would refuse on
+  the day of ``resolved_at`` (an annulment may precede the window, as in the app); source URLs
+  as ``rules.check_source_url`` accepts them (http/https); references as
+  ``rules.check_reference`` accepts them; no NUL characters (PostgreSQL refuses them).
 """
 
 from __future__ import annotations
@@ -691,7 +692,8 @@ def import_judgements(
     written nothing); then in one transaction: create missing users, teams and assessments;
     bulk-create the new judgements with their alert schedule; their estimates; score and
     bulk-create their resolutions; point each judgement at its latest estimate and
-    resolution; bulk-create indicators; record one history entry per judgement.
+    resolution; bulk-create indicators; recount each judgement's for/against balance;
+    record one history entry per judgement.
     """
     directory = Path(directory)
     today = today or timezone.localdate()

@@ -15,7 +15,7 @@ Steps of ``extract(text, published=...)``:
 3. In a judgement paragraph the judgement is its first sentence with estimative words; the
    sentences after it and the bullets under it are its supporting indicators, each keeping
    its citations ("[source]", "[12]", URLs, "(Reuters, 2021)") apart from its summary.
-4. The scale is the one whose vocabulary the candidates use (DESIGN section 3); when the
+4. The scale is the one whose vocabulary the candidates use (docs/design.md §3); when the
    words fit several scales equally, the default (the site's scale, PHIA unless configured).
 5. Each candidate gets its term on that scale, a number (the band's midpoint, unless the text
    gives one: "very unlikely [1/10]", "(75%)") and a window from its time frame relative to

@@ -1,7 +1,6 @@
-"""Track record pages: the scores of DESIGN section 4 for one person or one team.
+"""Track record pages: the scores of docs/design.md §4 for one person or one team.
 
-Views live here rather than in ``views.py`` because they share a context builder and a
-template with nothing else; the dashboard reuses the builder and the two partials.
+The dashboard reuses ``scores_context`` and the chart and table partials of these pages.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Forms of the analyst workspace. They validate input; the views call ``authoring`` to save.
+"""Forms of the analyst workspace. They validate input; the views call ``workflows`` to save.
 
-Estimates are entered as a term on the site scale **or** a number (DESIGN section 2): a term
+Estimates are entered as a term on the site scale **or** a number (docs/design.md §2): a term
 fills in its band's midpoint; a number is primary and is what gets scored. When both are given
 they must agree, so a browser without JavaScript cannot silently score the wrong one.
 """

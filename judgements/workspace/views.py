@@ -1,7 +1,7 @@
 """The analyst workspace: list, create, edit, and the judgement page with its htmx fragments.
 
 Every view starts with one access helper that returns the object or raises 404/403, so a
-fragment requested on its own is checked like the page. Changes go through ``authoring``.
+fragment requested on its own is checked like the page. Changes go through ``workflows``.
 Each form works without JavaScript (post, redirect, full page); with htmx the same endpoint
 answers with the ``workspace`` partial of the judgement page, swapped in place.
 """

@@ -1,4 +1,4 @@
-"""Every boundary of every scale (DESIGN section 3)."""
+"""Every boundary of every scale (docs/design.md §3)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The maths of DESIGN section 4, without a database."""
+"""The maths of docs/design.md §4, without a database."""
 
 import datetime as dt
 import math

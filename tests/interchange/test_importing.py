@@ -1,4 +1,4 @@
-"""Import and export of the interchange files (DESIGN section 7)."""
+"""Import and export of the interchange files (docs/design.md §7)."""
 
 import csv
 import datetime as dt

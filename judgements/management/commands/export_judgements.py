@@ -4,7 +4,7 @@ from judgements.interchange.exporting import export_judgements
 
 
 class Command(BaseCommand):
-    help = "Write every judgement with its estimates, indicators and resolution to DIR as CSV."
+    help = "Write every judgement with its estimates, indicators and resolutions to DIR as CSV."
 
     def add_arguments(self, parser):
         parser.add_argument("directory", help="folder to write (created if missing)")

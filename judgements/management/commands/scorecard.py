@@ -16,8 +16,8 @@ def _fmt(value: float | None, spec: str = ".3f") -> str:
 
 class Command(BaseCommand):
     help = (
-        "Print the scores of resolved judgements (DESIGN section 4): overall, or for one team "
-        "or owner. --json prints the scorecard object of DESIGN section 7."
+        "Print the scores of resolved judgements (docs/design.md §4): overall, or for one team "
+        "or owner. --json prints the scorecard object of docs/design.md §7."
     )
 
     def add_arguments(self, parser):
