@@ -32,7 +32,7 @@ def test_bob_cannot_see_or_change_alices_team(bob, judgement):
 
 
 def test_a_teammate_logs_indicators_but_does_not_edit_alices_judgement(east_asia, judgement):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     carol = make_user("carol", Role.ANALYST, teams=[east_asia])
     assert access.can_log_indicator(carol, judgement)

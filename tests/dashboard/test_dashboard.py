@@ -12,22 +12,20 @@ from judgements import workflows
 from judgements.dashboard import queries as dashboard
 from judgements.demo.dataset import generate
 from judgements.models import Direction, Judgement, Resolution
+from tests.factories import make_judgement
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
 def make(owner, team, *, start_days_ago: int, length: int = 365, p="0.7"):
-    start = TODAY - dt.timedelta(days=start_days_ago)
-    return workflows.create_judgement(
-        by=owner,
-        statement=f"Statement starting {start_days_ago} days ago",
-        team=team,
-        owner=owner,
-        probability=Decimal(p),
-        window_start=start,
-        window_end=start + dt.timedelta(days=length),
-        now=timezone.now() - dt.timedelta(days=start_days_ago),
+    return make_judgement(
+        owner,
+        team,
+        f"Statement starting {start_days_ago} days ago",
+        p,
+        days_ago=start_days_ago,
+        length=length,
     )
 
 

@@ -19,7 +19,7 @@ from judgements.expiry import policy, sending, tasks
 from judgements.expiry import scan as scanning
 from judgements.expiry.policy import offsets, plan
 from judgements.models import Alert, AlertKind, Digest, Direction, Judgement, Outcome, Watch
-from tests.conftest import make_user
+from tests.factories import make_judgement, make_user
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=UTC)  # a Wednesday
@@ -39,22 +39,6 @@ def queued(monkeypatch) -> list[int]:
     monkeypatch.setattr(tasks, "enqueue_alerts", ids.extend)
     monkeypatch.setattr(tasks, "enqueue_digests", lambda digest_ids: None)
     return ids
-
-
-def make_judgement(owner, team, *, ends_in: int, watchers=(), probability="0.85") -> Judgement:
-    window_end = TODAY + dt.timedelta(days=ends_in)
-    start = window_end - dt.timedelta(days=365)
-    return workflows.create_judgement(
-        by=owner,
-        statement="North Korea is highly likely to conduct illegal commercial activities.",
-        team=team,
-        owner=owner,
-        probability=Decimal(probability),
-        window_start=start,
-        window_end=window_end,
-        watchers=watchers,
-        now=dt.datetime.combine(start, dt.time(9), tzinfo=UTC),
-    )
 
 
 def at(days: int, hour: int = 9) -> dt.datetime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import os
 import signal
 import socket
@@ -19,7 +18,6 @@ import sys
 import threading
 import time
 import uuid
-from decimal import Decimal
 from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import quote
@@ -27,11 +25,10 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
-from judgements import workflows
 from judgements.expiry import tasks
 from judgements.models import Alert
+from tests.factories import make_judgement
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -198,24 +195,13 @@ def wait_for(condition, *, seconds: float, what: str, cluster: Cluster):
     pytest.fail(f"timed out waiting for {what}\n{cluster.logs()}")
 
 
-def judgement_ending_in(days: int, owner, team):
-    today = timezone.localdate()
-    return workflows.create_judgement(
-        by=owner,
-        statement=f"{owner.username}'s judgement ends in {days} days.",
-        team=team,
-        owner=owner,
-        probability=Decimal("0.85"),
-        window_start=today - dt.timedelta(days=300),
-        window_end=today + dt.timedelta(days=days),
-    )
-
-
 def test_a_judgement_7_days_from_its_end_emails_exactly_once(
     cluster, smtp, alice, bob, east_asia, cyber
 ):
     inbox, _ = smtp
-    judgement = judgement_ending_in(7, alice, east_asia)
+    judgement = make_judgement(
+        alice, east_asia, "Alice's judgement ends in 7 days.", ends_in=7, length=307
+    )
 
     # Two scans at once, while the worker and beat (scanning every second) run too.
     cluster.start_worker()
@@ -239,7 +225,7 @@ def test_a_judgement_7_days_from_its_end_emails_exactly_once(
     tasks.send_alert.delay(alert.pk)
     tasks.send_alert.delay(alert.pk)
     # A second judgement proves the new worker is consuming the queue.
-    other = judgement_ending_in(7, bob, cyber)
+    other = make_judgement(bob, cyber, "Bob's judgement ends in 7 days.", ends_in=7, length=307)
     cluster.scans_at_once(1)
     wait_for(lambda: inbox.to("bob@example.org"), seconds=60, what="bob's alert", cluster=cluster)
     time.sleep(3)
@@ -265,7 +251,9 @@ def test_a_worker_killed_mid_send_is_retried_once_its_claim_is_stale(
 ):
     inbox, _ = smtp
     inbox.stall_next = True
-    judgement = judgement_ending_in(7, alice, east_asia)
+    judgement = make_judgement(
+        alice, east_asia, "Alice's judgement ends in 7 days.", ends_in=7, length=307
+    )
     cluster.start_worker()
     cluster.start_beat()
     if not inbox.stalled.wait(timeout=60):

@@ -11,7 +11,7 @@ from judgements.access import Role
 from judgements.core import scoring
 from judgements.models import Judgement
 from judgements.track_records.charts import calibration_chart, trend_chart
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from judgements import workflows
 from judgements.access import Role
 from judgements.models import Watch
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ FORBIDDEN = {
 def carol(east_asia):
     """Another analyst in East Asia: logs indicators, but cannot change alice's judgement."""
     from judgements.access import Role
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     return make_user("carol", Role.ANALYST, teams=[east_asia])
 
@@ -243,7 +243,7 @@ def test_the_htmx_csrf_header_is_accepted(alice, judgement, indicator):
 
 def test_the_new_judgement_link_shows_only_to_people_who_can_create(client, alice, maya):
     from judgements.access import Role
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     admin_without_team = make_user("ada", Role.ADMIN)
     for user, shown in ((alice, True), (maya, False), (admin_without_team, False)):

@@ -18,6 +18,7 @@ from judgements.models import (
     Outcome,
     Status,
 )
+from tests.factories import make_judgement, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -53,20 +54,6 @@ def log(judgement, by, **fields) -> Indicator:
 
 
 # --- list -------------------------------------------------------------------------------------
-
-
-def make_judgement(owner, team, statement, probability="0.85", days_ago=100, **kwargs):
-    start = timezone.localdate() - dt.timedelta(days=days_ago)
-    return workflows.create_judgement(
-        by=owner,
-        statement=statement,
-        team=team,
-        owner=owner,
-        probability=Decimal(probability),
-        window_start=start,
-        now=timezone.now() - dt.timedelta(days=days_ago),
-        **kwargs,
-    )
 
 
 def test_the_list_shows_number_term_confidence_owner_days_left_and_balance(
@@ -111,7 +98,7 @@ def test_the_list_says_awaiting_resolution_once_the_window_has_ended(client, ali
 
 
 def test_search_matches_statement_and_reference(client, alice, east_asia, judgement):
-    other = make_judgement(alice, east_asia, "Missile test over the Sea of Japan")
+    other = make_judgement(alice, east_asia, "Missile test over the Sea of Japan", days_ago=100)
     client.force_login(alice)
     by_text = client.get("/judgements/", {"q": "missile"}).content.decode()
     assert other.reference in by_text and judgement.reference not in by_text
@@ -125,7 +112,9 @@ def test_filters_by_status_team_owner_assessment_and_term(
     report = Assessment.objects.create(
         title="Maritime report", published_on=timezone.localdate(), team=east_asia
     )
-    lenas = make_judgement(lena, east_asia, "Lena's judgement", "0.3", assessment=report)
+    lenas = make_judgement(
+        lena, east_asia, "Lena's judgement", "0.3", assessment=report, days_ago=100
+    )
     expired = make_judgement(alice, east_asia, "An old one", "0.6", days_ago=400)
     client.force_login(lena)
 
@@ -154,7 +143,7 @@ def test_sorting_by_window_end_both_ways(client, alice, east_asia):
 
 def test_paging_keeps_the_filters_in_its_links(client, alice, east_asia):
     for n in range(30):
-        make_judgement(alice, east_asia, f"Shipping judgement {n}")
+        make_judgement(alice, east_asia, f"Shipping judgement {n}", days_ago=100)
     client.force_login(alice)
     page = client.get("/judgements/", {"q": "shipping"}).content.decode()
     assert "Showing 1–25 of 30" in page
@@ -355,7 +344,7 @@ def test_the_page_shows_the_workspace(client, alice, judgement):
 
 
 def test_user_text_is_escaped_everywhere(client, alice, east_asia):
-    evil = make_judgement(alice, east_asia, '<script>alert("kj")</script>')
+    evil = make_judgement(alice, east_asia, '<script>alert("kj")</script>', days_ago=100)
     log(evil, alice, summary="<img src=x onerror=alert(1)>")
     client.force_login(alice)
     for page in (client.get(url(evil)), client.get("/judgements/")):
@@ -491,7 +480,6 @@ def test_carols_indicator_on_alices_judgement_can_be_changed_by_lena_not_by_othe
     client, alice, lena, judgement, east_asia
 ):
     from judgements.access import Role
-    from tests.conftest import make_user
 
     carol = make_user("carol", Role.ANALYST, teams=[east_asia])
     indicator = log(judgement, carol, summary="Carol's")
@@ -680,7 +668,7 @@ def test_a_full_page_with_errors_keeps_what_was_typed_without_js(client, alice, 
 
 
 def test_a_stale_filter_value_drops_that_filter_only(client, alice, east_asia, judgement):
-    other = make_judgement(alice, east_asia, "Missile test", "0.3")
+    other = make_judgement(alice, east_asia, "Missile test", "0.3", days_ago=100)
     client.force_login(alice)
     page = client.get("/judgements/", {"owner": "nobody", "term": "unlikely"}).content.decode()
     assert other.reference in page and judgement.reference not in page
