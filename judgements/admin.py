@@ -1,7 +1,10 @@
-"""Django admin: teams, assessments and judgements are editable; history is read-only."""
+"""Django admin: teams and assessments are edited here; judgements only through the same
+workflow as the app (history recorded, alerts re-armed); history itself is read-only."""
 
+from django import forms
 from django.contrib import admin
 
+from judgements import rules, workflows
 from judgements.models import (
     Alert,
     Assessment,
@@ -52,10 +55,16 @@ class ResolutionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class WatchInline(admin.TabularInline):
+class WatchInline(ReadOnlyInline):
+    """Watchers change on the judgement's edit page, where the history records them."""
+
     model = Watch
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "muted"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Team)
@@ -74,24 +83,89 @@ class AssessmentAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+class JudgementAdminForm(forms.ModelForm):
+    class Meta:
+        model = Judgement
+        fields = [
+            "statement",
+            "resolution_criteria",
+            "assessment",
+            "owner",
+            "window_start",
+            "window_end",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("window_start"), data.get("window_end")
+        if start and end:
+            try:
+                rules.check_window(start, end)
+            except rules.RuleBroken as broken:
+                self.add_error(
+                    broken.field if broken.field in self.fields else None, broken.message
+                )
+        return data
+
+
 @admin.register(Judgement)
 class JudgementAdmin(admin.ModelAdmin):
+    """Changes go through ``workflows.edit_judgement``: the change history records them and
+    a moved window re-arms its alerts, exactly as an edit in the app. New judgements are
+    made in the app (they need a first estimate); the team never changes."""
+
+    form = JudgementAdminForm
     list_display = ["reference", "statement", "owner", "team", "window_start", "window_end"]
     list_filter = ["team"]
     search_fields = ["reference", "statement"]
     raw_id_fields = ["owner", "assessment"]
-    readonly_fields = [
+    fields = [
+        "reference",
+        "statement",
+        "resolution_criteria",
+        "team",
+        "assessment",
+        "owner",
+        "window_start",
+        "window_end",
         "current_estimate",
         "resolution",
         "next_alert_at",
         "created_by",
         "created_at",
     ]
+    # What the edit workflow changes; everything else is set by other workflows.
+    EDITABLE = (
+        "statement",
+        "resolution_criteria",
+        "assessment",
+        "owner",
+        "window_start",
+        "window_end",
+    )
     inlines = [WatchInline, EstimateInline, ResolutionInline]
     list_select_related = ["owner", "team"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [name for name in self.fields if name not in self.EDITABLE]
+        if obj is not None and obj.resolution_id is not None:
+            fixed += ["window_start", "window_end"]  # the window of a resolved judgement
+        return fixed
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The form has already set the new values on ``obj``: the workflow compares them
+        # with the stored row, read afresh.
+        stored = Judgement.objects.select_related("owner", "team", "assessment").get(pk=obj.pk)
+        changed = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in self.EDITABLE
+        }
+        workflows.edit_judgement(stored, by=request.user, **changed)
 
 
 @admin.register(Estimate)

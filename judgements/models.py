@@ -9,6 +9,7 @@ lists and the dashboard need no subquery; they are only ever set by the workflow
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from judgements.core import scales
+from judgements.core import scales, scoring
 from judgements.core.dates import MAX_DATE, MIN_DATE
 
 if TYPE_CHECKING:
@@ -577,6 +578,22 @@ class Resolution(models.Model):
     @property
     def is_scored(self) -> bool:
         return self.outcome != Outcome.ANNULLED
+
+    def score(self, history: list[tuple[dt.datetime, float]]) -> None:
+        """Set the scores of docs/design.md §4 from the judgement's estimate history
+        (``(made_at, probability)`` pairs); an annulled resolution stays unscored."""
+        if not self.is_scored:
+            return
+        score = scoring.score_judgement(
+            history=history,
+            occurred=self.outcome == Outcome.OCCURRED,
+            window_start=self.window_start,
+            window_end=self.window_end,
+            occurred_on=self.occurred_on,
+            tz=timezone.get_current_timezone(),
+        )
+        for name, value in dataclasses.asdict(score).items():
+            setattr(self, name, value)
 
 
 class AlertKind(models.TextChoices):

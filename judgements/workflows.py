@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +21,9 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from judgements import rules
-from judgements.core import scoring
 from judgements.expiry import policy
 from judgements.models import (
+    Assessment,
     ChangeAction,
     ChangeRecord,
     Confidence,
@@ -428,20 +429,7 @@ def resolve(
         window_start=judgement.window_start,
         window_end=judgement.window_end,
     )
-    if outcome != Outcome.ANNULLED:
-        score = scoring.score_judgement(
-            history=[(e.made_at, float(e.probability)) for e in judgement.estimates.all()],
-            occurred=outcome == Outcome.OCCURRED,
-            window_start=judgement.window_start,
-            window_end=judgement.window_end,
-            occurred_on=occurred_on,
-            tz=timezone.get_current_timezone(),
-        )
-        resolution.p_initial = score.p_initial
-        resolution.p_final = score.p_final
-        resolution.brier = score.brier
-        resolution.brier_time_averaged = score.brier_time_averaged
-        resolution.log_loss = score.log_loss
+    resolution.score([(e.made_at, float(e.probability)) for e in judgement.estimates.all()])
     Resolution.objects.filter(judgement=judgement, is_current=True).update(is_current=False)
     resolution.save()
     judgement.resolution = resolution
@@ -464,3 +452,100 @@ def resolve(
         note=note,
     )
     return resolution
+
+
+# --- Many at once ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftIndicator:
+    """Evidence a report cites for one of its judgements."""
+
+    summary: str
+    source: str = ""
+    source_url: str = ""
+
+
+@dataclass(frozen=True)
+class DraftJudgement:
+    """A key judgement found in a report, as the analyst accepted it."""
+
+    statement: str
+    probability: Decimal
+    rationale: str
+    window_start: dt.date
+    window_end: dt.date
+    indicators: list[DraftIndicator] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_report(
+    *,
+    by,
+    team,
+    title: str,
+    summary: str,
+    published_on: dt.date,
+    source: str,
+    judgements: Iterable[DraftJudgement],
+) -> Assessment:
+    """Track a report: its assessment and each accepted judgement, all or nothing.
+
+    Steps, in one transaction: create the assessment; for each judgement, create it (owned
+    by ``by``, first estimate and history as ``create_judgement``) and log the report's
+    evidence as supporting indicators, observed on the publication day (or today, if that is
+    still ahead) and logged with the first estimate, since the estimate rests on them: they
+    leave the for/against balance at zero.
+    """
+    assessment = Assessment.objects.create(
+        title=title, summary=summary, published_on=published_on, source=source, team=team
+    )
+    observed_on = min(published_on, timezone.localdate())
+    for draft in judgements:
+        judgement = create_judgement(
+            by=by,
+            statement=draft.statement,
+            team=team,
+            owner=by,
+            probability=draft.probability,
+            rationale=draft.rationale,
+            assessment=assessment,
+            window_start=draft.window_start,
+            window_end=draft.window_end,
+        )
+        for evidence in draft.indicators:
+            log_indicator(
+                judgement,
+                by=by,
+                observed_on=observed_on,
+                summary=evidence.summary,
+                direction=Direction.SUPPORTS,
+                source=evidence.source,
+                source_url=evidence.source_url,
+                logged_at=judgement.current_estimate.made_at,
+            )
+    return assessment
+
+
+BULK_BATCH = 2000
+
+
+def after_bulk_write(pks: list[int]) -> None:
+    """Bring judgements written in bulk (importer, dataset generator) to the state the
+    one-at-a-time workflows keep: the same derived values, computed the same way.
+
+    Steps, per batch of judgements:
+    1. point each at its latest estimate and resolution (``JudgementQuerySet.point_at_latest``);
+    2. recount its for/against balance from the indicator rows (``recount_balance``);
+    3. arm the expiry watch of the unresolved ones as ``create_judgement`` does
+       (``policy.first_alert_at``); resolved ones have nothing to watch.
+    """
+    for start in range(0, len(pks), BULK_BATCH):
+        chunk = Judgement.objects.filter(pk__in=pks[start : start + BULK_BATCH])
+        chunk.point_at_latest()
+        chunk.recount_balance()
+        chunk.filter(resolution__isnull=False).update(next_alert_at=None)
+        unresolved = list(chunk.filter(resolution__isnull=True).only("pk", "window_end"))
+        for judgement in unresolved:
+            judgement.next_alert_at = policy.first_alert_at(judgement)
+        Judgement.objects.bulk_update(unresolved, ["next_alert_at"], batch_size=1000)

@@ -4,7 +4,7 @@ Teams of analysts with a lead, assessments, judgements whose windows are spread 
 years, estimates revised towards what happened, indicators for and against, and resolutions
 that follow the stated probabilities (with the overconfidence real analysts show, so the
 calibration chart has something to say). Rows are written with ``bulk_create`` in batches,
-scores are computed by the same ``scoring.score_judgement`` that ``workflows.resolve`` uses.
+scores are computed by the same ``Resolution.score`` that ``workflows.resolve`` uses.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from judgements import workflows
 from judgements.access import Role, group_for
-from judgements.core import scoring
-from judgements.expiry import policy
 from judgements.models import (
     Assessment,
     ChangeAction,
@@ -139,8 +138,7 @@ def generate(
         for plan, row in zip(plans, created, strict=True):
             plan.judgement = row
         _write_history(plans, rng, tz, today, indicators_per_judgement, result)
-        pks = [p.judgement.pk for p in plans]
-        _point_to_latest(pks)
+        workflows.after_bulk_write([p.judgement.pk for p in plans])
     result.teams, result.judgements = n_teams, len(plans)
     result.users = sum(len(v) for v in members.values()) + 3
     result.seconds = (timezone.now() - started).total_seconds()
@@ -246,19 +244,7 @@ def _resolution(plan: _Plan, history, tz, rng) -> Resolution:
         window_start=j.window_start,
         window_end=j.window_end,
     )
-    if plan.outcome != Outcome.ANNULLED:
-        score = scoring.score_judgement(
-            history=history,
-            occurred=plan.outcome == Outcome.OCCURRED,
-            window_start=j.window_start,
-            window_end=j.window_end,
-            occurred_on=plan.occurred_on,
-            tz=tz,
-        )
-        resolution.p_initial, resolution.p_final = score.p_initial, score.p_final
-        resolution.brier = score.brier
-        resolution.brier_time_averaged = score.brier_time_averaged
-        resolution.log_loss = score.log_loss
+    resolution.score(history)
     return resolution
 
 
@@ -291,19 +277,3 @@ def _indicators(plan: _Plan, rng, today, per_judgement) -> list[Indicator]:
             )
         )
     return rows
-
-
-def _point_to_latest(pks: list[int]) -> None:
-    """Set the pointers and the indicator balance, then arm the unresolved judgements."""
-    for start in range(0, len(pks), BATCH):
-        chunk = Judgement.objects.filter(pk__in=pks[start : start + BATCH])
-        chunk.point_at_latest()
-        chunk.recount_balance()
-        _arm(chunk.filter(resolution__isnull=True))
-
-
-def _arm(judgements) -> None:
-    rows = list(judgements.only("pk", "window_end", "resolution"))
-    for judgement in rows:
-        judgement.next_alert_at = policy.first_alert_at(judgement)
-    Judgement.objects.bulk_update(rows, ["next_alert_at"], batch_size=1000)

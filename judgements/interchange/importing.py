@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -56,10 +55,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from judgements import rules
+from judgements import rules, workflows
 from judgements.access import Role, group_for
 from judgements.core import scoring
-from judgements.expiry import policy
 from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
@@ -710,9 +708,8 @@ def import_judgements(
         result.judgements = len(created)
         result.estimates = _create_estimates(new, created, users)
         result.resolutions = _create_resolutions(new, created, users)
-        _point_at_latest([j.pk for j in created.values()])
         result.indicators = _create_indicators(new, created, users)
-        Judgement.objects.filter(pk__in=[j.pk for j in created.values()]).recount_balance()
+        workflows.after_bulk_write([j.pk for j in created.values()])
         _record_imports(new, created, directory)
     return result
 
@@ -804,8 +801,6 @@ def _create_judgements(
             created_by=users[j.created_by],
             created_at=j.created_at,
         )
-        # History closed long ago must not wake the expiry watch; open ones are armed.
-        judgement.next_alert_at = None if j.outcome else policy.first_alert_at(judgement)
         objects.append(judgement)
     Judgement.objects.bulk_create(objects, batch_size=BATCH)
     if any(o.pk is None for o in objects):  # a backend that returns no primary keys
@@ -858,19 +853,9 @@ def _history(j: _JudgementRow) -> list[tuple[dt.datetime, float]]:
 def _resolution(
     judgement: Judgement, history: list[tuple[dt.datetime, float]], **fields: Any
 ) -> Resolution:
-    """A resolution row scored exactly as ``workflows.resolve`` scores it."""
+    """A resolution row scored as ``workflows.resolve`` scores it (``Resolution.score``)."""
     resolution = Resolution(judgement=judgement, **fields)
-    if resolution.outcome != Outcome.ANNULLED:
-        score = scoring.score_judgement(
-            history=history,
-            occurred=resolution.outcome == Outcome.OCCURRED,
-            window_start=resolution.window_start,
-            window_end=resolution.window_end,
-            occurred_on=resolution.occurred_on,
-            tz=timezone.get_current_timezone(),
-        )
-        for name, value in dataclasses.asdict(score).items():
-            setattr(resolution, name, value)
+    resolution.score(history)
     return resolution
 
 
@@ -906,12 +891,6 @@ def _create_resolutions(
             )
 
     return _bulk(Resolution, rows())
-
-
-def _point_at_latest(pks: list[int]) -> None:
-    """Set current_estimate and resolution to the latest rows, one UPDATE per batch."""
-    for i in range(0, len(pks), BATCH):
-        Judgement.objects.filter(pk__in=pks[i : i + BATCH]).point_at_latest()
 
 
 def _create_indicators(

@@ -17,6 +17,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+import docx
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
@@ -131,8 +135,6 @@ def text_from_html_bytes(data: bytes) -> str:
 
 
 def text_from_docx(data: bytes) -> str:
-    import docx  # python-docx; imported here so plain-text use needs no lxml
-
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises several types for a broken package
@@ -153,9 +155,6 @@ def text_from_docx(data: bytes) -> str:
 
 
 def text_from_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from judgements import access, workflows
 from judgements.core.placement import in_step, placement_text
 from judgements.core.scales import SCALES, get_scale
-from judgements.models import Assessment, Direction, Team
+from judgements.models import Assessment, Team, site_scale
 from judgements.reports import extraction
 from judgements.reports.forms import (
     AssessmentForm,
@@ -73,7 +72,7 @@ def extract_report(request: HttpRequest) -> HttpResponse:
         data["report_text"],
         published=data["published_on"],
         scale=data["scale"] or None,
-        default_scale=_site_scale(),
+        default_scale=site_scale().key,
     )
     candidates = found.candidates[:MAX_CANDIDATES]
     if len(found.candidates) > MAX_CANDIDATES:
@@ -115,7 +114,7 @@ def extract_placement(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("prefix", "")
     if not re.fullmatch(rf"{PREFIX_CANDIDATES}-\d{{1,3}}", prefix):
         return render(request, "workspace/_placement.html", {"text": ""}, status=400)
-    scale = SCALES.get(request.GET.get("scale", "")) or get_scale(_site_scale())
+    scale = SCALES.get(request.GET.get("scale", "")) or site_scale()
     changed = request.GET.get("changed", "percent")
     term, percent, text = in_step(
         scale,
@@ -139,7 +138,7 @@ def extract_placement(request: HttpRequest) -> HttpResponse:
 def extract_create(request: HttpRequest) -> HttpResponse:
     teams = _creatable_teams(request)
     scale = request.POST.get(f"{PREFIX_ASSESSMENT}-scale")
-    scale = scale if scale in SCALES else _site_scale()
+    scale = scale if scale in SCALES else site_scale().key
     assessment_form = AssessmentForm(request.POST, prefix=PREFIX_ASSESSMENT, teams=teams)
     formset = CandidateFormSet(request.POST, prefix=PREFIX_CANDIDATES, form_kwargs={"scale": scale})
     valid = assessment_form.is_valid() & formset.is_valid()
@@ -158,48 +157,33 @@ def extract_create(request: HttpRequest) -> HttpResponse:
 
 
 def _create(request: HttpRequest, data: dict, accepted: list) -> Assessment:
-    """The assessment, each accepted judgement with its first estimate and indicators.
-
-    One transaction: if any judgement fails, nothing is created and the review stays.
-    """
-    user = request.user
-    observed_on = min(data["published_on"], timezone.localdate())
+    """The review's accepted candidates, tracked by ``workflows.import_report``."""
     scale = get_scale(data["scale"])
-    with transaction.atomic():
-        assessment = Assessment.objects.create(
-            title=data["title"],
-            summary=data["summary"],
-            published_on=data["published_on"],
-            source=data["source"],
-            team=data["team"],
-        )
-        for form in accepted:
-            candidate = form.cleaned_data
-            judgement = workflows.create_judgement(
-                by=user,
-                statement=candidate["statement"].strip(),
-                team=data["team"],
-                owner=user,
-                probability=form.chosen_probability,
-                rationale=_rationale(data["title"], candidate, scale.name),
-                assessment=assessment,
-                window_start=candidate["window_start"],
-                window_end=candidate["window_end"],
-            )
-            for draft in form.indicator_drafts:
-                workflows.log_indicator(
-                    judgement,
-                    by=user,
-                    observed_on=observed_on,
-                    summary=draft.summary,
-                    direction=Direction.SUPPORTS,
-                    source=draft.source,
-                    source_url=_first_url(draft.source),
-                    # The report's evidence is what the first estimate rests on, not news
-                    # since it: logged with the estimate, it leaves the balance at zero.
-                    logged_at=judgement.current_estimate.made_at,
+    drafts = [
+        workflows.DraftJudgement(
+            statement=form.cleaned_data["statement"].strip(),
+            probability=form.chosen_probability,
+            rationale=_rationale(data["title"], form.cleaned_data, scale.name),
+            window_start=form.cleaned_data["window_start"],
+            window_end=form.cleaned_data["window_end"],
+            indicators=[
+                workflows.DraftIndicator(
+                    summary=draft.summary, source=draft.source, source_url=_first_url(draft.source)
                 )
-    return assessment
+                for draft in form.indicator_drafts
+            ],
+        )
+        for form in accepted
+    ]
+    return workflows.import_report(
+        by=request.user,
+        team=data["team"],
+        title=data["title"],
+        summary=data["summary"],
+        published_on=data["published_on"],
+        source=data["source"],
+        judgements=drafts,
+    )
 
 
 def _rationale(title: str, candidate: dict, scale_name: str) -> str:
@@ -213,12 +197,6 @@ def _first_url(source: str) -> str:
         if part.startswith(("http://", "https://")) and len(part) <= 500:
             return part
     return ""
-
-
-def _site_scale() -> str:
-    from django.conf import settings
-
-    return settings.YARDSTICK_SCALE
 
 
 def _review_context(assessment_form, formset, scale: str, published) -> dict:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 
 from judgements.core import scales
+from judgements.models import site_scale
 
 register = template.Library()
 
@@ -30,9 +31,7 @@ def person(user) -> str:
 @register.filter
 def placed(probability: Decimal | float) -> str:
     """The term (or gap) of a probability on the site scale."""
-    from django.conf import settings
-
-    return scales.get_scale(settings.YARDSTICK_SCALE).place(probability).label
+    return site_scale().place(probability).label
 
 
 @register.filter
