@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from judgements import workflows
@@ -15,7 +16,16 @@ from judgements.models import Direction, Judgement, Resolution
 from tests.factories import make_judgement
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Noon of the day the run starts, for the whole module: the figures are derived from this
+# "now", so no test sees the date change under it.
+NOW = dt.datetime.combine(timezone.localdate(), dt.time(12), tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _noon():
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def make(owner, team, *, start_days_ago: int, length: int = 365, p="0.7"):
