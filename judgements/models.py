@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from judgements.core import scales, scoring
 from judgements.core.dates import MAX_DATE, MIN_DATE
+from judgements.display import percent
 
 if TYPE_CHECKING:
     pass
@@ -382,7 +383,7 @@ class Estimate(models.Model):
         indexes = [models.Index(fields=["judgement", "made_at"], name="estimate_history_idx")]
 
     def __str__(self) -> str:
-        return f"{self.judgement.reference} {self.probability:.0%} at {self.made_at:%Y-%m-%d}"
+        return f"{self.judgement.reference} {percent(self.probability)} at {self.made_at:%Y-%m-%d}"
 
     def placement(self, scale_key: str | None = None) -> scales.Placement:
         scale = scales.get_scale(scale_key or settings.YARDSTICK_SCALE)

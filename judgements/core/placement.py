@@ -65,8 +65,7 @@ def placement_text(probability: Decimal | None, scale: scales.Scale) -> str:
     if probability is None:
         return ""
     placement = scale.place(probability)
-    # Two decimals at most: the number is stored to 0.01% and a 1e-99999 must not print in full.
-    percent = f"{scales.to_percent(probability).quantize(Decimal('0.01')).normalize():f}%"
+    percent = scales.percent_text(probability)
     if placement.term is not None:
         return f"{percent} — {placement.label} (band {placement.term.band_text})"
     return f"{percent} — {placement.label}"

@@ -27,6 +27,15 @@ def to_percent(probability: float | Decimal | str) -> Decimal:
     return Decimal(str(probability)) * HUNDRED
 
 
+def percent_text(probability: float | Decimal | str) -> str:
+    """How an estimate reads: 0.525 -> '52.5%', 0.85 -> '85%'.
+
+    Two decimals at most: estimates are stored to 0.01 percentage points, and a typed
+    1e-99999 must not print in full.
+    """
+    return f"{to_percent(probability).quantize(Decimal('0.01')).normalize():f}%"
+
+
 @dataclass(frozen=True)
 class Term:
     label: str

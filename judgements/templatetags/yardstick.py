@@ -1,49 +1,35 @@
-"""Small display filters for the workspace templates."""
+"""The one template-tag library: how numbers, people and time read on pages and in emails.
+
+Each filter is a thin wrapper over ``judgements.display``, where the formats live, so a
+page, an email and a Python caller print the same figure the same way.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from judgements.core import scales
-from judgements.models import site_scale
+from judgements import display
 
 register = template.Library()
 
-
-@register.filter
-def percent(probability: Decimal | float | None) -> str:
-    """0.525 -> '52.5%'; 0.85 -> '85%'."""
-    if probability is None or probability == "":
-        return "—"
-    value = scales.to_percent(probability).quantize(Decimal("0.01")).normalize()
-    return f"{value:f}%"
-
-
-@register.filter
-def person(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
+# Estimates: 0.525 -> "52.5%".
+register.filter("percent", display.percent)
+# Shares over many judgements: 0.4567 -> "46%" ({{ share|rounded_percent:1 }} for "45.7%").
+register.filter("rounded_percent", display.rounded_percent)
+# Brier, log loss, skill: 0.12345 -> "0.123" ({{ value|score:4 }} for four decimals).
+register.filter("score", display.score)
+register.filter("good_judgment_brier", display.good_judgment_brier)
+register.filter("person", display.person)
+# '7 days left', 'ended 3 days ago'.
+register.filter("days_left", display.days_left)
+# A ChangeRecord's changes as (field, before, after) rows.
+register.filter("change_rows", display.change_rows)
 
 
-@register.filter
-def placed(probability: Decimal | float) -> str:
-    """The term (or gap) of a probability on the site scale."""
-    return site_scale().place(probability).label
-
-
-@register.filter
-def change_items(changes: dict) -> list[tuple[str, object, object]]:
-    """A ChangeRecord's {"field": {"before", "after"}} as rows for a template."""
-    rows = []
-    for field, values in (changes or {}).items():
-        if not isinstance(values, dict):
-            continue
-        before, after = values.get("before"), values.get("after")
-        if field == "probability":  # stored as "0.7000"; read as 70%
-            before = percent(before) if before is not None else None
-            after = percent(after) if after is not None else None
-        rows.append((field.replace("_", " "), before, after))
-    return rows
+@register.simple_tag
+def status_badge(status: str, days: int) -> SafeString:
+    """``{% status_badge status days_left %}``: <span class="badge expiring">Ends today</span>."""
+    badge = display.status_badge(status, days)
+    return format_html('<span class="badge {}">{}</span>', badge.css, badge.text)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from judgements.core.scoring import CalibrationBin
+from judgements.display import rounded_percent, score
 
 WIDTH = 360
 HEIGHT = 340
@@ -58,8 +59,8 @@ class Point:
     def title(self) -> str:
         return (
             f"Forecasts {self.bin_label}: {self.n} judgements, mean forecast "
-            f"{self.mean_forecast:.0%}, happened {self.observed:.0%} "
-            f"(90% interval {self.ci_lo:.0%}–{self.ci_hi:.0%})"
+            f"{rounded_percent(self.mean_forecast)}, happened {rounded_percent(self.observed)} "
+            f"(90% interval {rounded_percent(self.ci_lo)}–{rounded_percent(self.ci_hi)})"
         )
 
 
@@ -134,7 +135,7 @@ def calibration_chart(
             observed=b.observed,
             ci_lo=b.ci_lo,
             ci_hi=b.ci_hi,
-            bin_label=f"{b.lo:.0%}–{b.hi:.0%}",
+            bin_label=f"{rounded_percent(b.lo)}–{rounded_percent(b.hi)}",
         )
         for b in bins
         if b.n
@@ -151,8 +152,8 @@ def calibration_chart(
         top=top,
         right=right,
         bottom=bottom,
-        x_ticks=[Tick(x(t), f"{t:.0%}") for t in ticks],
-        y_ticks=[Tick(y(t), f"{t:.0%}") for t in ticks],
+        x_ticks=[Tick(x(t), rounded_percent(t)) for t in ticks],
+        y_ticks=[Tick(y(t), rounded_percent(t)) for t in ticks],
         points=points,
     )
 
@@ -240,7 +241,7 @@ def trend_chart(
         right=right,
         bottom=bottom,
         reference_y=y(reference),
-        y_ticks=[Tick(y(t), f"{t:.1f}") for t in ticks],
+        y_ticks=[Tick(y(t), score(t, 1)) for t in ticks],
         x_ticks=[Tick(x(i), q[0]) for i, q in enumerate(quarters) if i % every == 0],
         brier=series(1),
         time_averaged=series(2),

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from judgements import access
+from judgements import access, display
 from judgements.core import scales, scoring
 from judgements.models import Judgement, Team
 from judgements.track_records import scorecards
@@ -92,7 +92,7 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
     context = track_record_context(judgements, scale_key=requested_scale(request))
     context.update(figure_links({"owner": person.get_username()}))
     context.update(
-        subject=person.get_full_name() or person.get_username(),
+        subject=display.person(person),
         speaker="you" if person.pk == request.user.pk else "they",
         person=person,
     )

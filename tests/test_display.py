@@ -1,0 +1,104 @@
+"""How numbers, people and time read: one format each, the same on pages and in emails."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.template import Context, Template
+
+from judgements import display
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load yardstick %}" + source).render(Context(context))
+
+
+# --- The formats ------------------------------------------------------------------------------
+
+
+def test_an_estimate_reads_as_entered_to_two_decimals_at_most():
+    assert display.percent(Decimal("0.525")) == "52.5%"
+    assert display.percent(Decimal("0.8500")) == "85%"
+    assert display.percent(0.55) == "55%"
+    assert display.percent(Decimal("0.123456")) == "12.35%"
+    assert display.percent(None) == display.percent("") == "—"
+
+
+def test_a_share_over_many_judgements_is_rounded():
+    assert display.rounded_percent(0.4567) == "46%"
+    assert display.rounded_percent(0.4567, 1) == "45.7%"
+    assert display.rounded_percent(None) == "—"
+
+
+def test_scores_have_fixed_decimals():
+    assert display.score(0.12345) == "0.123"
+    assert display.score(0.12345, 4) == "0.1235"
+    assert display.score(None) == "—"
+    assert display.good_judgment_brier(0.1) == 0.2
+    assert display.good_judgment_brier(None) is None
+
+
+def test_a_person_reads_as_full_name_else_username():
+    assert display.person(User(username="alice", first_name="Alice", last_name="Ames")) == (
+        "Alice Ames"
+    )
+    assert display.person(User(username="bob")) == "bob"
+    assert display.person(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("status", "days", "badge"),
+    [
+        ("open", 40, display.Badge("40 days left", "open")),
+        ("expiring", 1, display.Badge("1 day left", "expiring")),
+        ("expiring", 0, display.Badge("Ends today", "expiring")),
+        ("awaiting", -3, display.Badge("Awaiting resolution", "awaiting")),
+        ("resolved", -3, display.Badge("Resolved", "resolved")),
+        ("annulled", 12, display.Badge("Annulled", "annulled")),
+    ],
+)
+def test_a_status_reads_as_one_badge(status, days, badge):
+    assert display.status_badge(status, days) == badge
+
+
+def test_time_left_reads_in_days():
+    assert [display.days_left(d) for d in (2, 1, 0, -1, -3)] == [
+        "2 days left",
+        "1 day left",
+        "0 days left",
+        "ended 1 day ago",
+        "ended 3 days ago",
+    ]
+    assert [display.time_left(d) for d in (7, 1, 0, -1, -14)] == [
+        "window ends in 7 days",
+        "window ends tomorrow",
+        "window ends today",
+        "window ended yesterday",
+        "window ended 14 days ago",
+    ]
+
+
+def test_a_probability_change_reads_as_an_estimate():
+    changes = {
+        "probability": {"before": "0.8500", "after": "0.5250"},
+        "window_end": {"before": "2026-01-01", "after": "2026-06-30"},
+        "note": "not a change",
+    }
+    assert display.change_rows(changes) == [
+        ("probability", "85%", "52.5%"),
+        ("window end", "2026-01-01", "2026-06-30"),
+    ]
+
+
+def test_each_filter_prints_what_display_prints():
+    html = render(
+        "{{ p|percent }} {{ s|rounded_percent }} {{ b|score }} {{ b|good_judgment_brier|score }}"
+        " {{ d|days_left }} {% status_badge 'expiring' 0 %}",
+        p=Decimal("0.525"),
+        s=0.4567,
+        b=0.125,
+        d=-1,
+    )
+    assert html == (
+        '52.5% 46% 0.125 0.250 ended 1 day ago <span class="badge expiring">Ends today</span>'
+    )
