@@ -1,12 +1,19 @@
 """How numbers, people and time read: one format each, the same on pages and in emails."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.template import Context, Template
 
-from judgements import display
+from judgements import display, workflows
+from judgements.expiry import emails, policy
+from judgements.models import Alert, AlertKind, Digest
+
+NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
 
 
 def render(source: str, **context) -> str:
@@ -102,3 +109,61 @@ def test_each_filter_prints_what_display_prints():
     assert html == (
         '52.5% 46% 0.125 0.250 ended 1 day ago <span class="badge expiring">Ends today</span>'
     )
+
+
+# --- Pages and emails -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def half_point(alice, east_asia):
+    """Alice's judgement at 52.5%, its window ending in 7 days."""
+    with time_machine.travel(NOW, tick=False):
+        window_end = TODAY + dt.timedelta(days=7)
+        yield workflows.create_judgement(
+            by=alice,
+            statement="North Korea will probably test a missile over Japan.",
+            team=east_asia,
+            owner=alice,
+            probability=Decimal("0.525"),
+            window_start=window_end - dt.timedelta(days=365),
+            window_end=window_end,
+            now=NOW - dt.timedelta(days=300),
+        )
+
+
+def test_a_page_and_an_alert_email_print_an_estimate_the_same_way(client, alice, half_point):
+    alert = Alert.objects.create(
+        judgement=half_point,
+        kind=AlertKind.WARNING,
+        offset_days=-7,
+        window_end=half_point.window_end,
+        due_at=NOW,
+    )
+    client.force_login(alice)
+    with time_machine.travel(NOW, tick=False):
+        detail = client.get(half_point.get_absolute_url()).content.decode()
+        listed = client.get("/judgements/").content.decode()
+        message = emails.alert_email(
+            alert,
+            to=[alice.email],
+            cc=[],
+            news=half_point.indicators_since_estimate(),
+            today=TODAY,
+        )
+    text, html = message.body, message.alternatives[0].content
+    shown = display.percent(Decimal("0.525"))
+    assert shown == "52.5%"
+    for printed in (detail, listed, message.subject, text, html):
+        assert shown in printed
+    for printed in (message.subject, text, html):
+        assert "52%" not in printed and "53%" not in printed
+    assert "Alice" in text and "Alice" in html  # the owner, as pages name people
+
+
+def test_the_weekly_digest_prints_the_estimate_as_the_page_does(half_point, maya):
+    digest = Digest.objects.create(week_start=TODAY - dt.timedelta(days=TODAY.weekday()))
+    with time_machine.travel(NOW, tick=False):
+        contents = policy.digest_contents(today=TODAY)
+        message = emails.digest_email(digest, to=[maya.email], contents=contents)
+    for printed in (message.body, message.alternatives[0].content):
+        assert "52.5%" in printed and "52%" not in printed
