@@ -8,6 +8,7 @@ answers with the ``workspace`` partial of the judgement page, swapped in place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -105,6 +106,15 @@ def _add_errors(form, error: ValidationError) -> None:
 # --- list -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ListRow:
+    """A judgement as the list shows it: its status and days left as of the page's today."""
+
+    judgement: Judgement
+    status: str
+    days_left: int
+
+
 def listed_judgements(user, form: ListFilterForm, *, today) -> Any:
     """One query for the rows; the for/against balance is stored on each judgement."""
     judgements = access.visible_judgements(user).select_related(
@@ -119,9 +129,7 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, user=request.user)
     paginator = Paginator(listed_judgements(request.user, form, today=today), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    for judgement in page.object_list:
-        judgement.status_now = judgement.status(today)
-        judgement.days_left_now = judgement.days_left(today)
+    rows = [ListRow(j, j.status(today), j.days_left(today)) for j in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     figure_filters = [
@@ -130,6 +138,7 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": rows,
         "query": query.urlencode(),
         "can_create": access.can_create_anywhere(request.user),
         "figure_filters": figure_filters,
@@ -222,6 +231,14 @@ def estimate_placement(request: HttpRequest) -> HttpResponse:
 # --- the judgement page -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator as the log shows it: whether this user may edit or retract it."""
+
+    indicator: Indicator
+    changeable: bool
+
+
 def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) -> dict:
     """Everything the judgement page shows, in a fixed number of queries.
 
@@ -243,10 +260,9 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     )
     may_edit = access.can_edit(user, judgement)
     may_log = access.can_log_indicator(user, judgement)
-    is_lead = access.leads(user, judgement)  # the same rule as access.can_change_indicator
     for indicator in indicators:
-        indicator.judgement = judgement
-        indicator.changeable = may_log and (indicator.logged_by_id == user.pk or is_lead)
+        indicator.judgement = judgement  # already fetched: the access rule needs its team
+    shown = indicators if show_all["indicators"] else indicators[:LOG_PAGE]
     resolved = judgement.resolution is not None
     close = workflows.estimate_close(judgement)
     can_revise = may_edit and not resolved and timezone.now() < close
@@ -260,7 +276,8 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
         "placement": judgement.placement(),
         "estimates": estimates,
         "indicators": indicators,
-        "indicators_shown": indicators if show_all["indicators"] else indicators[:LOG_PAGE],
+        # The user's roles and teams are cached per request: no query per row.
+        "indicator_rows": [IndicatorRow(i, access.can_change_indicator(user, i)) for i in shown],
         "balance": {"for": judgement.indicators_for, "against": judgement.indicators_against},
         "watch": Watch.objects.filter(judgement=judgement, user=user).first(),
         "changes": changes if show_all["history"] else changes[:LOG_PAGE],
@@ -354,8 +371,8 @@ def indicator_row(request: HttpRequest, reference: str, pk: int) -> HttpResponse
     if not getattr(request, "htmx", None):
         return redirect(f"{judgement.get_absolute_url()}#indicator-{pk}")
     indicator.judgement = judgement
-    indicator.changeable = access.can_change_indicator(request.user, indicator)
-    context = {"judgement": judgement, "indicator": indicator, "row_focus": f"indicator-{pk}"}
+    row = IndicatorRow(indicator, access.can_change_indicator(request.user, indicator))
+    context = {"judgement": judgement, "row": row, "row_focus": f"indicator-{pk}"}
     return render(request, "workspace/detail.html#indicator", context)
 
 

@@ -250,3 +250,29 @@ def test_the_new_judgement_link_shows_only_to_people_who_can_create(client, alic
         client.force_login(user)
         nav = client.get("/judgements/").content.decode().split("</nav>")[0]
         assert ("/judgements/new/" in nav) is shown, user
+
+
+def test_edit_and_retract_show_on_exactly_the_indicators_the_user_may_change(
+    client, alice, carol, lena, maya, judgement, indicator
+):
+    workflows.log_indicator(
+        judgement,
+        by=carol,
+        observed_on=timezone.localdate(),
+        summary="Carol's sighting",
+        direction="undermines",
+        strength="weak",
+    )
+    ref = judgement.reference
+    for user in (alice, carol, lena, maya):
+        client.force_login(user)
+        response = client.get(f"/judgements/{ref}/")
+        page = response.content.decode()
+        for row in response.context["indicator_rows"]:
+            pk = row.indicator.pk
+            edit = f"/judgements/{ref}/indicators/{pk}/edit/"
+            allowed = client.get(edit).status_code == 200
+            assert row.changeable is allowed, (user.username, row.indicator.summary)
+            assert (edit in page) is allowed
+            fragment = client.get(f"/judgements/{ref}/indicators/{pk}/", headers=HTMX)
+            assert (edit in fragment.content.decode()) is allowed

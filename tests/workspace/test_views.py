@@ -18,6 +18,7 @@ from judgements.models import (
     Outcome,
     Status,
 )
+from judgements.workspace.views import ListRow
 from tests.factories import make_judgement, make_user
 
 HTMX = {"HX-Request": "true"}
@@ -69,6 +70,19 @@ def test_the_list_shows_number_term_confidence_owner_days_left_and_balance(
     assert "Alice" in page
     assert f"{judgement.days_left()} days left" in page
     assert "2 for, 1 against since the last estimate" in page
+
+
+def test_the_list_reads_each_row_as_of_the_same_today(client, alice, east_asia, judgement):
+    ended = make_judgement(alice, east_asia, "Ended without resolution", days_ago=400)
+    client.force_login(alice)
+    with time_machine.travel(timezone.now(), tick=False):
+        rows = client.get("/judgements/").context["rows"]
+        today = timezone.localdate()
+    expected = {
+        j.reference: ListRow(j, j.status(today), j.days_left(today)) for j in (judgement, ended)
+    }
+    assert {row.judgement.reference: row for row in rows} == expected
+    assert [row.status for row in rows] == ["awaiting", "open"]
 
 
 def test_the_balance_counts_only_indicators_since_the_current_estimate(client, alice, judgement):
