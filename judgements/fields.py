@@ -2,7 +2,8 @@
 
 Each field holds values to a rule of ``judgements.rules``; ``held_to`` turns a rule's
 refusal into an error on the field it names, so a form says exactly what the workflow and
-the importer would say.
+the importer would say. ``FormRenderer`` (settings.FORM_RENDERER) draws every field the
+same way: templates write ``{{ form.statement.as_field_group }}``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
+from django.forms.renderers import TemplatesSetting
 
 from judgements import rules
 from judgements.core.dates import MAX_DATE, MIN_DATE
@@ -33,8 +35,31 @@ def held_to(form: forms.Form, check: Any, *args: Any, **kwargs: Any) -> bool:
     return True
 
 
+class FieldGroup(forms.BoundField):
+    """A field as templates/shared/_field.html draws it: label, widget, help text, errors."""
+
+    @property
+    def group_class(self) -> str:
+        """An extra class on the field's wrapper, for the stylesheet: the form's
+        ``group_classes`` names them by field ({"q": "filter-search"})."""
+        return getattr(self.form, "group_classes", {}).get(self.name, "")
+
+
+class FormRenderer(TemplatesSetting):
+    """The project's one field template, for every ``field.as_field_group``.
+
+    Django links the widget to its help text and errors (aria-describedby, aria-invalid);
+    the template keeps the label, classes and order the stylesheet expects.
+    """
+
+    field_template_name = "shared/_field.html"
+    bound_field_class = FieldGroup
+
+
 class Plain:
     """Labels without Django's trailing colon (the design's labels read as headings)."""
+
+    group_classes: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_htmx",
     "judgements",
 ]
@@ -114,6 +115,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every field drawn by one template (templates/shared/_field.html): field.as_field_group.
+FORM_RENDERER = "judgements.fields.FormRenderer"
 
 
 def env_database(name: str, default: str) -> dict:

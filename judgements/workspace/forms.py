@@ -354,6 +354,7 @@ CITE_CHOICES = 30
 
 
 class ReviseEstimateForm(EstimateEntryForm):
+    group_classes = {"cites": "cites"}  # a scrolling list of checkboxes
     rationale = RationaleMixin.base_fields["rationale"]
     cites = CitedIndicatorField(
         queryset=Indicator.objects.none(),
@@ -377,6 +378,7 @@ class ReviseEstimateForm(EstimateEntryForm):
 
 
 class ResolveForm(Plain, forms.Form):
+    group_classes = {"outcome": "outcome"}
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     occurred_on = BoundedDateField(
         required=False,
@@ -414,6 +416,7 @@ SORTS = {"end": ("window_end", "reference"), "-end": ("-window_end", "reference"
 
 
 class ListFilterForm(Plain, forms.Form):
+    group_classes = {"q": "filter-search"}  # the search box spans the filter grid
     q = forms.CharField(required=False, label="Search", help_text="Statement or reference")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     team = forms.ModelChoiceField(
