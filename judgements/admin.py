@@ -83,17 +83,14 @@ class AssessmentAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+# What ``workflows.edit_judgement`` changes; everything else is set by other workflows.
+EDITABLE = ("statement", "resolution_criteria", "assessment", "owner", "window_start", "window_end")
+
+
 class JudgementAdminForm(forms.ModelForm):
     class Meta:
         model = Judgement
-        fields = [
-            "statement",
-            "resolution_criteria",
-            "assessment",
-            "owner",
-            "window_start",
-            "window_end",
-        ]
+        fields = list(EDITABLE)
 
     def clean(self):
         data = super().clean()
@@ -134,20 +131,11 @@ class JudgementAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
     ]
-    # What the edit workflow changes; everything else is set by other workflows.
-    EDITABLE = (
-        "statement",
-        "resolution_criteria",
-        "assessment",
-        "owner",
-        "window_start",
-        "window_end",
-    )
     inlines = [WatchInline, EstimateInline, ResolutionInline]
     list_select_related = ["owner", "team"]
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = [name for name in self.fields if name not in self.EDITABLE]
+        fixed = [name for name in self.fields if name not in EDITABLE]
         if obj is not None and obj.resolution_id is not None:
             fixed += ["window_start", "window_end"]  # the window of a resolved judgement
         return fixed
@@ -162,9 +150,7 @@ class JudgementAdmin(admin.ModelAdmin):
         # The form has already set the new values on ``obj``: the workflow compares them
         # with the stored row, read afresh.
         stored = Judgement.objects.select_related("owner", "team", "assessment").get(pk=obj.pk)
-        changed = {
-            name: form.cleaned_data[name] for name in form.changed_data if name in self.EDITABLE
-        }
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE}
         workflows.edit_judgement(stored, by=request.user, **changed)
 
 
