@@ -8,13 +8,22 @@ PYTEST_ARGS ?=
 
 .PHONY: run test lint format bench check-deploy lock clean
 
-$(VENV)/.installed: requirements.lock
+# `make run` needs only what the product runs on (requirements.txt: no compiler, no LDAP
+# headers); `make test` adds the test tools and LDAP support (requirements.lock).
+$(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Yardstick needs Python 3.12 or newer (pyenv reads .python-version).")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.runtime: requirements.txt $(VENV)/.python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed: requirements.lock $(VENV)/.python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py run_embedded
@@ -33,7 +42,7 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m pytest tests/benchmarks -s -p no:randomly --override-ini addopts=
 
-check-deploy: $(VENV)/.installed
+check-deploy: $(VENV)/.runtime
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop \
 	ALLOWED_HOSTS=yardstick.example SITE_URL=https://yardstick.example EMAIL_HOST=smtp.example \
 	$(PY) manage.py check --deploy --fail-level WARNING
@@ -42,6 +51,7 @@ lock:
 	$(PY) -m pip install --quiet uv
 	$(PY) -m uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.12
 	$(PY) -m uv pip compile pyproject.toml -o requirements.txt --python-version 3.12
+	$(PY) -m uv pip compile pyproject.toml --extra ldap -o requirements-ldap.txt --python-version 3.12
 
 clean:
 	rm -rf var staticfiles .pytest_cache
