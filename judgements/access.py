@@ -280,3 +280,63 @@ def navigation(user) -> Navigation:
             reverse("track-record-user", args=[user.get_username()]) if role_of(user) else None
         ),
     )
+
+
+# --- Sign-in and the directory (docs/design.md §1.4) ---------------------------------------
+
+
+def uses_admin_site(role: Role | None) -> bool:
+    """Admins manage the site there; leadership reads the access audit there."""
+    return role in (Role.ADMIN, Role.LEADERSHIP)
+
+
+def can_read_access_audit(user) -> bool:
+    return user.is_active and role_of(user) in (Role.ADMIN, Role.LEADERSHIP)
+
+
+def can_set_sign_in_policy(user) -> bool:
+    return user.is_active and role_of(user) == Role.ADMIN
+
+
+def needs_second_factor(user, policy) -> bool:
+    """Whether the policy makes this user's role give a one-time code after the password."""
+    role = role_of(user)
+    return (role == Role.ADMIN and policy.totp_for_admins) or (
+        role == Role.LEADERSHIP and policy.totp_for_leadership
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryAccess:
+    """What a directory user gets from their groups: role groups, admin site, teams."""
+
+    role_groups: frozenset[str]
+    admin_site: bool
+    member_of: frozenset[str]  # team slugs
+    leads: frozenset[str]
+
+
+def directory_access(grants) -> DirectoryAccess | None:
+    """The access a directory user's grants give (``signin.mapping.Grants``), or None when
+    they give nothing at all: such a user is refused, and signed out at the next recheck.
+
+    The highest role wins, as for groups set by hand; only that role's group is kept, so
+    that a role taken away in the directory is taken away here.
+    """
+    if grants.nothing:
+        return None
+    roles = [
+        role
+        for role in (Role.ADMIN, Role.LEADERSHIP, Role.LEAD, Role.ANALYST)
+        if role.value in grants.roles
+    ]
+    role = roles[0] if roles else None
+    return DirectoryAccess(
+        role_groups=frozenset([GROUP_NAMES[role]] if role else []),
+        admin_site=uses_admin_site(role),
+        member_of=frozenset(grants.member_of),
+        leads=frozenset(grants.leads),
+    )
+
+
+ROLE_GROUP_NAMES = frozenset(GROUP_NAMES.values())

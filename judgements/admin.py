@@ -1,11 +1,16 @@
 """Django admin: teams and assessments are edited here; judgements only through the same
 workflow as the app (history recorded, alerts re-armed); history itself is read-only."""
 
+from axes.utils import reset as reset_sign_in_failures
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 
-from judgements import rules, workflows
+from judgements import access, rules, workflows
 from judgements.models import (
+    AccessEvent,
+    AccessKind,
     Alert,
     Assessment,
     ChangeRecord,
@@ -13,9 +18,11 @@ from judgements.models import (
     Indicator,
     Judgement,
     Resolution,
+    SignInPolicy,
     Team,
     Watch,
 )
+from judgements.signin.origin import origin_of
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -186,3 +193,73 @@ class ChangeRecordAdmin(ReadOnlyAdmin):
     list_display = ["judgement", "action", "actor", "at"]
     list_filter = ["action"]
     list_select_related = ["judgement", "actor"]
+
+
+# --- Sign-in (docs/design.md §1.4) ----------------------------------------------------------
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    """The access audit: leadership and admins read it; nobody changes or deletes a row."""
+
+    list_display = ["at", "kind", "username", "method", "address", "detail"]
+    list_filter = ["kind", "method"]
+    search_fields = ["username", "address", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+    fields = ["at", "kind", "user", "username", "method", "address", "user_agent", "detail"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request) -> bool:
+        return access.can_read_access_audit(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.can_read_access_audit(request.user)
+
+    def get_actions(self, request):
+        return {}  # no bulk delete either
+
+
+@admin.register(SignInPolicy)
+class SignInPolicyAdmin(admin.ModelAdmin):
+    fields = ["totp_for_admins", "totp_for_leadership"]
+
+    def has_module_permission(self, request) -> bool:
+        return access.can_set_sign_in_policy(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return access.can_set_sign_in_policy(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.can_set_sign_in_policy(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return access.can_set_sign_in_policy(request.user) and not SignInPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class YardstickUserAdmin(UserAdmin):
+    """Django's user admin, plus unlocking an account that failed sign-ins locked."""
+
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description="Unlock sign-in (clear failed sign-ins)", permissions=["change"])
+    def unlock_sign_in(self, request, queryset) -> None:
+        for user in queryset:
+            cleared = reset_sign_in_failures(username=user.get_username())
+            workflows.record_access(
+                AccessKind.UNLOCKED,
+                user=user,
+                origin=origin_of(request),
+                detail=f"unlocked by {request.user.get_username()} "
+                f"({cleared} failed-attempt record{'s' if cleared != 1 else ''} cleared)",
+            )
+        self.message_user(
+            request, f"Sign-in unlocked for {queryset.count()} user(s).", messages.SUCCESS
+        )

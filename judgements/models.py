@@ -722,3 +722,124 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
         for key in after
         if before.get(key) != after.get(key)
     }
+
+
+# --- Sign-in (docs/design.md §1.4) ----------------------------------------------------------
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", "Yardstick password"
+    LDAP = "ldap", "LDAP / Active Directory"
+    OIDC = "oidc", "OpenID Connect"
+    PROXY = "proxy", "Authenticating proxy"
+    SECOND_FACTOR = "totp", "Second factor (TOTP)"
+    API_TOKEN = "api_token", "API token"
+
+
+class AccessKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    FAILED = "failed", "Sign-in failed"
+    REFUSED = "refused", "Sign-in refused"
+    LOCKED_OUT = "locked_out", "Locked out"
+    UNLOCKED = "unlocked", "Unlocked"
+    SECOND_FACTOR = "second_factor", "Second factor"
+    SESSION_ENDED = "session_ended", "Session ended"
+    ROLES_CHANGED = "roles_changed", "Role or teams changed by the directory"
+    API_TOKEN_USED = "api_token_used", "API token used"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The access audit is written once: no bulk update or delete through the ORM."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access audit is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access audit is append-only.")
+
+
+class AccessEvent(models.Model):
+    """One row of the access audit: who, when, from where, how, what happened.
+
+    Append-only: ``save`` refuses an existing row, ``delete`` refuses always, the admin shows
+    it read-only. ``username`` keeps what was typed or claimed, even when no user matched.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_events",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    method = models.CharField(max_length=12, choices=SignInMethod.choices, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"], name="access_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.username or '?'} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("The access audit is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access audit is append-only.")
+
+
+class SignInSession(models.Model):
+    """A signed-in browser session, so that its owner can see it and end it (§1.4)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, db_index=True)
+    method = models.CharField(max_length=12, choices=SignInMethod.choices)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} via {self.method} from {self.address or '?'}"
+
+
+class SignInPolicy(models.Model):
+    """Site-wide sign-in rules an admin sets in the admin; one row (pk 1)."""
+
+    totp_for_admins = models.BooleanField(
+        "Require a second factor for Admins",
+        default=False,
+        help_text="Admins who sign in with a password must also give a code from an "
+        "authenticator app (they set it up at their next sign-in).",
+    )
+    totp_for_leadership = models.BooleanField(
+        "Require a second factor for Leadership", default=False
+    )
+
+    class Meta:
+        verbose_name = "sign-in policy"
+        verbose_name_plural = "sign-in policy"
+
+    def __str__(self) -> str:
+        return "Sign-in policy"
+
+    @classmethod
+    def current(cls) -> SignInPolicy:
+        return cls.objects.get_or_create(pk=1)[0]

@@ -20,9 +20,11 @@ from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from judgements import rules
+from judgements import access, rules
 from judgements.expiry import policy
 from judgements.models import (
+    AccessEvent,
+    AccessKind,
     Assessment,
     ChangeAction,
     ChangeRecord,
@@ -33,6 +35,7 @@ from judgements.models import (
     Judgement,
     Outcome,
     Resolution,
+    Team,
     Watch,
     diff,
 )
@@ -549,3 +552,106 @@ def after_bulk_write(pks: list[int]) -> None:
         for judgement in unresolved:
             judgement.next_alert_at = policy.first_alert_at(judgement)
         Judgement.objects.bulk_update(unresolved, ["next_alert_at"], batch_size=1000)
+
+
+# --- Sign-in (docs/design.md §1.4) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a sign-in or request came from, as the access audit records it."""
+
+    address: str | None = None
+    user_agent: str = ""
+
+
+def record_access(
+    kind: str,
+    *,
+    user=None,
+    username: str = "",
+    method: str = "",
+    origin: Origin = Origin(),
+    detail: str = "",
+) -> AccessEvent:
+    """Append one row to the access audit (it is never changed afterwards)."""
+    return AccessEvent.objects.create(
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        username=(username or (user.get_username() if user is not None else ""))[:150],
+        method=method,
+        address=origin.address,
+        user_agent=origin.user_agent[:300],
+        detail=detail[:500],
+    )
+
+
+def _access_snapshot(user, managed_teams: Iterable[str]) -> dict[str, Any]:
+    managed = set(managed_teams)
+    return {
+        "role groups": sorted(
+            n for n in user.groups.values_list("name", flat=True) if n in access.ROLE_GROUP_NAMES
+        ),
+        "admin site": user.is_staff,
+        "member of": sorted(user.teams.filter(slug__in=managed).values_list("slug", flat=True)),
+        "leads": sorted(user.led_teams.filter(slug__in=managed).values_list("slug", flat=True)),
+    }
+
+
+def apply_directory_access(
+    user,
+    granted: access.DirectoryAccess,
+    *,
+    managed_teams: Iterable[str],
+    method: str,
+    origin: Origin = Origin(),
+) -> dict[str, dict[str, Any]]:
+    """Make a directory user's roles and teams what the directory says, at a sign-in or a
+    recheck; returns what changed (also written to the access audit).
+
+    1. The role groups become exactly ``granted.role_groups`` (other groups are left alone).
+    2. Admin-site access follows the role (a superuser keeps it).
+    3. For each team the mapping manages (``managed_teams``, created when first granted),
+       membership and leadership become exactly what is granted; other teams, set by hand
+       in the admin, are left alone. Judgements the user owns are untouched.
+    4. A change is recorded as a "roles changed" row of the access audit.
+    """
+    managed = set(managed_teams) | granted.member_of | granted.leads
+    with transaction.atomic():
+        before = _access_snapshot(user, managed)
+        role_groups = {access.group_for(role) for role in access.Role}
+        keep = [g for g in role_groups if g.name in granted.role_groups]
+        user.groups.remove(*[g for g in role_groups if g.name not in granted.role_groups])
+        user.groups.add(*keep)
+        staff = granted.admin_site or user.is_superuser
+        if user.is_staff != staff:
+            user.is_staff = staff
+            user.save(update_fields=["is_staff"])
+        teams = {
+            slug: Team.objects.get_or_create(
+                slug=slug, defaults={"name": slug.replace("-", " ").replace("_", " ").title()}
+            )[0]
+            for slug in sorted(granted.member_of | granted.leads)
+        }
+        teams.update({t.slug: t for t in Team.objects.filter(slug__in=managed - set(teams))})
+        for slug, team in teams.items():
+            (team.members.add if slug in granted.member_of else team.members.remove)(user)
+            (team.leads.add if slug in granted.leads else team.leads.remove)(user)
+        for name in ("_yardstick_groups", "_yardstick_team_ids", "_yardstick_led_team_ids"):
+            user.__dict__.pop(name, None)  # the per-request memo of access.py
+        changes = diff(before, _access_snapshot(user, managed))
+        if changes:
+            summary = "; ".join(
+                f"{key}: {_listed(c['before'])} → {_listed(c['after'])}"
+                for key, c in changes.items()
+            )
+            record_access(
+                AccessKind.ROLES_CHANGED, user=user, method=method, origin=origin, detail=summary
+            )
+    return changes
+
+
+def _listed(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return ", ".join(value) if value else "none"

@@ -6,12 +6,16 @@ and must then provide ``SECRET_KEY``; ``DATABASE_URL`` and ``REDIS_URL`` switch 
 PostgreSQL and Redis.
 """
 
+import datetime as dt
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from judgements.signin import mapping
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YARDSTICK_VAR_DIR", BASE_DIR / "var"))
@@ -50,6 +54,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in env_list(name, []))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list IP addresses or networks: {error}") from None
+
+
 def env_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
     value = env_str(name, default)
     if value and not value.startswith(schemes):
@@ -79,6 +90,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # the built-in widget templates, for FORM_RENDERER
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "judgements",
 ]
 
@@ -90,10 +104,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "judgements.signin.proxy.ProxyHeaderMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "judgements.signin.middleware.SessionWatchMiddleware",
+    "judgements.signin.middleware.SecondFactorMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -144,7 +163,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("YARDSTICK_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -234,6 +256,153 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Sign-in (docs/design.md §1.4) -------------------------------------------------------
+# Local accounts always work; LDAP, OpenID Connect and a proxy's header are each switched on
+# by their variables. The directory mapping gives directory users their roles and teams.
+try:
+    YARDSTICK_DIRECTORY_MAPPING = mapping.load(
+        text=env_str("YARDSTICK_DIRECTORY_MAPPING"),
+        path=env_str("YARDSTICK_DIRECTORY_MAPPING_FILE"),
+    )
+except mapping.MappingError as error:
+    _variable = "YARDSTICK_DIRECTORY_MAPPING" + (
+        "_FILE" if env_str("YARDSTICK_DIRECTORY_MAPPING_FILE") else ""
+    )
+    raise ImproperlyConfigured(f"{_variable} is not a usable mapping: {error}") from None
+
+YARDSTICK_SESSION_IDLE_MINUTES = env_int("YARDSTICK_SESSION_IDLE_MINUTES", 60)
+YARDSTICK_SESSION_RECHECK_MINUTES = env_int("YARDSTICK_SESSION_RECHECK_MINUTES", 15)
+for _name in ("YARDSTICK_SESSION_IDLE_MINUTES", "YARDSTICK_SESSION_RECHECK_MINUTES"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 (minutes).")
+# Reverse proxies whose X-Forwarded-For names the client (throttling and the audit need the
+# client's address, not the proxy's).
+YARDSTICK_TRUSTED_PROXIES = env_networks("YARDSTICK_TRUSTED_PROXIES")
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend"]
+
+# Throttling of failed sign-ins (django-axes): per account and, separately, per address.
+AXES_FAILURE_LIMIT = env_int("YARDSTICK_SIGNIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("YARDSTICK_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # the access audit (AccessEvent) is the log
+AXES_CLIENT_IP_CALLABLE = "judgements.signin.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "judgements.signin.views.locked_out"
+AXES_VERBOSE = False
+if AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("YARDSTICK_SIGNIN_FAILURE_LIMIT must be at least 1.")
+OTP_TOTP_ISSUER = env_str("YARDSTICK_TOTP_ISSUER", "Yardstick")
+
+# LDAP / Active Directory (django-auth-ldap, installed with requirements-ldap.txt).
+YARDSTICK_LDAP_SERVER_URI = env_url("YARDSTICK_LDAP_SERVER_URI", "", ("ldap://", "ldaps://"))
+if YARDSTICK_LDAP_SERVER_URI:
+    try:
+        import ldap
+        from django_auth_ldap import config as ldap_config
+    except ImportError:
+        raise ImproperlyConfigured(
+            "YARDSTICK_LDAP_SERVER_URI is set but django-auth-ldap is not installed: "
+            "pip install -r requirements-ldap.txt (needs Debian's libldap-dev libsasl2-dev)."
+        ) from None
+    _start_tls = env_bool("YARDSTICK_LDAP_START_TLS", False)
+    if YARDSTICK_LDAP_SERVER_URI.startswith("ldap://") and not _start_tls:
+        raise ImproperlyConfigured(
+            "YARDSTICK_LDAP_SERVER_URI is plain ldap://: set YARDSTICK_LDAP_START_TLS=1 or use "
+            "ldaps://, so that passwords never cross the network in clear."
+        )
+    _group_types = {
+        "groupOfNames": (ldap_config.GroupOfNamesType, "(objectClass=groupOfNames)"),
+        "groupOfUniqueNames": (
+            ldap_config.GroupOfUniqueNamesType,
+            "(objectClass=groupOfUniqueNames)",
+        ),
+        "posixGroup": (ldap_config.PosixGroupType, "(objectClass=posixGroup)"),
+        "activeDirectory": (ldap_config.NestedActiveDirectoryGroupType, "(objectClass=group)"),
+    }
+    _group_type = env_str("YARDSTICK_LDAP_GROUP_TYPE", "groupOfNames")
+    if _group_type not in _group_types:
+        raise ImproperlyConfigured(
+            f"YARDSTICK_LDAP_GROUP_TYPE must be one of {', '.join(_group_types)}; "
+            f"got {_group_type!r}"
+        )
+    for _name in ("YARDSTICK_LDAP_USER_SEARCH_BASE", "YARDSTICK_LDAP_GROUP_SEARCH_BASE"):
+        if not env_str(_name):
+            raise ImproperlyConfigured(f"{_name} must be set when LDAP sign-in is on.")
+    AUTH_LDAP_SERVER_URI = YARDSTICK_LDAP_SERVER_URI
+    AUTH_LDAP_START_TLS = _start_tls
+    AUTH_LDAP_BIND_DN = env_str("YARDSTICK_LDAP_BIND_DN")
+    AUTH_LDAP_BIND_PASSWORD = env_str("YARDSTICK_LDAP_BIND_PASSWORD")
+    AUTH_LDAP_USER_SEARCH = ldap_config.LDAPSearch(
+        env_str("YARDSTICK_LDAP_USER_SEARCH_BASE"),
+        ldap.SCOPE_SUBTREE,
+        env_str("YARDSTICK_LDAP_USER_FILTER", "(uid=%(user)s)"),
+    )
+    AUTH_LDAP_GROUP_SEARCH = ldap_config.LDAPSearch(
+        env_str("YARDSTICK_LDAP_GROUP_SEARCH_BASE"),
+        ldap.SCOPE_SUBTREE,
+        env_str("YARDSTICK_LDAP_GROUP_FILTER", _group_types[_group_type][1]),
+    )
+    AUTH_LDAP_GROUP_TYPE = _group_types[_group_type][0]()
+    AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
+    AUTH_LDAP_ALWAYS_UPDATE_USER = True
+    AUTH_LDAP_CACHE_TIMEOUT = 0  # groups are read afresh at every sign-in
+    _options = {ldap.OPT_REFERRALS: 0, ldap.OPT_NETWORK_TIMEOUT: 10}
+    if env_str("YARDSTICK_LDAP_CA_FILE"):
+        _options[ldap.OPT_X_TLS_CACERTFILE] = env_str("YARDSTICK_LDAP_CA_FILE")
+    _options[ldap.OPT_X_TLS_REQUIRE_CERT] = ldap.OPT_X_TLS_DEMAND
+    _options[ldap.OPT_X_TLS_NEWCTX] = 0  # last: applies the TLS options above
+    AUTH_LDAP_CONNECTION_OPTIONS = _options
+    AUTHENTICATION_BACKENDS.append("judgements.signin.ldap.DirectoryLDAPBackend")
+
+AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+
+# OpenID Connect (mozilla-django-oidc): authorization code flow with PKCE. Endpoints come
+# from the issuer's discovery document unless given one by one.
+YARDSTICK_OIDC_CLIENT_ID = env_str("YARDSTICK_OIDC_CLIENT_ID")
+YARDSTICK_OIDC_ISSUER = env_url("YARDSTICK_OIDC_ISSUER", "", ("http://", "https://")).rstrip("/")
+YARDSTICK_OIDC_PROVIDER_NAME = env_str("YARDSTICK_OIDC_PROVIDER_NAME", "single sign-on")
+YARDSTICK_OIDC_GROUPS_CLAIM = env_str("YARDSTICK_OIDC_GROUPS_CLAIM", "groups")
+YARDSTICK_OIDC_USERNAME_CLAIM = env_str("YARDSTICK_OIDC_USERNAME_CLAIM", "preferred_username")
+YARDSTICK_OIDC_ENDPOINTS = {
+    key: env_url(f"YARDSTICK_OIDC_{key.upper()}", "", ("http://", "https://"))
+    for key in (
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "end_session_endpoint",
+    )
+}
+if YARDSTICK_OIDC_CLIENT_ID:
+    if not YARDSTICK_OIDC_ISSUER:
+        raise ImproperlyConfigured(
+            "YARDSTICK_OIDC_ISSUER must be set when YARDSTICK_OIDC_CLIENT_ID is."
+        )
+    OIDC_RP_CLIENT_ID = YARDSTICK_OIDC_CLIENT_ID
+    OIDC_RP_CLIENT_SECRET = env_str("YARDSTICK_OIDC_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env_str("YARDSTICK_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("YARDSTICK_OIDC_SCOPES", "openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_USE_NONCE = True
+    OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+    OIDC_VERIFY_SSL = env_str("YARDSTICK_OIDC_CA_FILE") or True
+    OIDC_TIMEOUT = env_int("YARDSTICK_OIDC_TIMEOUT", 10)
+    AUTHENTICATION_BACKENDS.append("judgements.signin.oidc.OIDCBackend")
+
+# Sign-in by a header from an authenticating proxy (REMOTE_USER style): off unless named,
+# and believed only from the listed addresses.
+YARDSTICK_PROXY_AUTH_HEADER = env_str("YARDSTICK_PROXY_AUTH_HEADER")
+YARDSTICK_PROXY_AUTH_GROUPS_HEADER = env_str("YARDSTICK_PROXY_AUTH_GROUPS_HEADER")
+YARDSTICK_PROXY_AUTH_ADDRESSES = env_networks("YARDSTICK_PROXY_AUTH_ADDRESSES")
+if YARDSTICK_PROXY_AUTH_HEADER:
+    if not YARDSTICK_PROXY_AUTH_ADDRESSES:
+        raise ImproperlyConfigured(
+            "YARDSTICK_PROXY_AUTH_ADDRESSES must list the proxy's addresses when "
+            "YARDSTICK_PROXY_AUTH_HEADER is set (anyone else could send the header)."
+        )
+    AUTHENTICATION_BACKENDS.append("judgements.signin.proxy.ProxyBackend")
 
 # --- Celery ---------------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", "", ("redis://", "rediss://", "unix://"))

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from judgements import workflows
-from judgements.access import Role, group_for
+from judgements.access import Role, group_for, uses_admin_site
 from judgements.core import scales
 from judgements.core.dates import add_months
 from judgements.interchange import importing
@@ -106,13 +106,17 @@ def ensure_users() -> dict[str, User]:
                 "first_name": person.first_name,
                 "last_name": person.last_name,
                 "email": f"{person.username}@yardstick.invalid",
-                "is_staff": person.role == Role.ADMIN,
+                "is_staff": uses_admin_site(person.role),
                 "is_superuser": person.role == Role.ADMIN,
             },
         )
         if created:
             user.set_password(person.password)
             user.save(update_fields=["password"])
+        elif uses_admin_site(person.role) and not user.is_staff:
+            # Demos loaded before leadership read the access audit in the admin.
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         user.groups.add(group_for(person.role))
         if person.team:
             teams[person.team].members.add(user)
