@@ -216,9 +216,6 @@ class AccessEventAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return access.can_read_access_audit(request.user)
 
-    def get_actions(self, request):
-        return {}  # no bulk delete either
-
 
 @admin.register(SignInPolicy)
 class SignInPolicyAdmin(admin.ModelAdmin):

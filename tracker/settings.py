@@ -299,61 +299,16 @@ OTP_TOTP_ISSUER = env_str("YARDSTICK_TOTP_ISSUER", "Yardstick")
 YARDSTICK_LDAP_SERVER_URI = env_url("YARDSTICK_LDAP_SERVER_URI", "", ("ldap://", "ldaps://"))
 if YARDSTICK_LDAP_SERVER_URI:
     try:
-        import ldap
-        from django_auth_ldap import config as ldap_config
+        from judgements.signin import ldap_settings
     except ImportError:
         raise ImproperlyConfigured(
             "YARDSTICK_LDAP_SERVER_URI is set but django-auth-ldap is not installed: "
             "pip install -r requirements-ldap.txt (needs Debian's libldap-dev libsasl2-dev)."
         ) from None
-    _start_tls = env_bool("YARDSTICK_LDAP_START_TLS", False)
-    if YARDSTICK_LDAP_SERVER_URI.startswith("ldap://") and not _start_tls:
-        raise ImproperlyConfigured(
-            "YARDSTICK_LDAP_SERVER_URI is plain ldap://: set YARDSTICK_LDAP_START_TLS=1 or use "
-            "ldaps://, so that passwords never cross the network in clear."
-        )
-    _group_types = {
-        "groupOfNames": (ldap_config.GroupOfNamesType, "(objectClass=groupOfNames)"),
-        "groupOfUniqueNames": (
-            ldap_config.GroupOfUniqueNamesType,
-            "(objectClass=groupOfUniqueNames)",
-        ),
-        "posixGroup": (ldap_config.PosixGroupType, "(objectClass=posixGroup)"),
-        "activeDirectory": (ldap_config.NestedActiveDirectoryGroupType, "(objectClass=group)"),
-    }
-    _group_type = env_str("YARDSTICK_LDAP_GROUP_TYPE", "groupOfNames")
-    if _group_type not in _group_types:
-        raise ImproperlyConfigured(
-            f"YARDSTICK_LDAP_GROUP_TYPE must be one of {', '.join(_group_types)}; "
-            f"got {_group_type!r}"
-        )
-    for _name in ("YARDSTICK_LDAP_USER_SEARCH_BASE", "YARDSTICK_LDAP_GROUP_SEARCH_BASE"):
-        if not env_str(_name):
-            raise ImproperlyConfigured(f"{_name} must be set when LDAP sign-in is on.")
-    AUTH_LDAP_SERVER_URI = YARDSTICK_LDAP_SERVER_URI
-    AUTH_LDAP_START_TLS = _start_tls
-    AUTH_LDAP_BIND_DN = env_str("YARDSTICK_LDAP_BIND_DN")
-    AUTH_LDAP_BIND_PASSWORD = env_str("YARDSTICK_LDAP_BIND_PASSWORD")
-    AUTH_LDAP_USER_SEARCH = ldap_config.LDAPSearch(
-        env_str("YARDSTICK_LDAP_USER_SEARCH_BASE"),
-        ldap.SCOPE_SUBTREE,
-        env_str("YARDSTICK_LDAP_USER_FILTER", "(uid=%(user)s)"),
-    )
-    AUTH_LDAP_GROUP_SEARCH = ldap_config.LDAPSearch(
-        env_str("YARDSTICK_LDAP_GROUP_SEARCH_BASE"),
-        ldap.SCOPE_SUBTREE,
-        env_str("YARDSTICK_LDAP_GROUP_FILTER", _group_types[_group_type][1]),
-    )
-    AUTH_LDAP_GROUP_TYPE = _group_types[_group_type][0]()
-    AUTH_LDAP_USER_ATTR_MAP = {"first_name": "givenName", "last_name": "sn", "email": "mail"}
-    AUTH_LDAP_ALWAYS_UPDATE_USER = True
-    AUTH_LDAP_CACHE_TIMEOUT = 0  # groups are read afresh at every sign-in
-    _options = {ldap.OPT_REFERRALS: 0, ldap.OPT_NETWORK_TIMEOUT: 10}
-    if env_str("YARDSTICK_LDAP_CA_FILE"):
-        _options[ldap.OPT_X_TLS_CACERTFILE] = env_str("YARDSTICK_LDAP_CA_FILE")
-    _options[ldap.OPT_X_TLS_REQUIRE_CERT] = ldap.OPT_X_TLS_DEMAND
-    _options[ldap.OPT_X_TLS_NEWCTX] = 0  # last: applies the TLS options above
-    AUTH_LDAP_CONNECTION_OPTIONS = _options
+    try:
+        globals().update(ldap_settings.from_environment(os.environ))
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
     AUTHENTICATION_BACKENDS.append("judgements.signin.ldap.DirectoryLDAPBackend")
 
 AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")

@@ -12,6 +12,8 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -48,10 +50,10 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     """What django-axes answers a locked-out sign-in: the login page, saying why (429)."""
     form = AuthenticationForm(request, data=request.POST or None)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form.is_bound = True
-    form._errors = form.error_class(renderer=form.renderer)
-    form._errors["__all__"] = form.error_class(
-        [LOCKED_OUT.format(minutes=minutes)], renderer=form.renderer
+    # Not validated (that would try the password again): the lockout is its only error.
+    form.cleaned_data = {}
+    form._errors = ErrorDict(
+        {NON_FIELD_ERRORS: form.error_class([LOCKED_OUT.format(minutes=minutes)])}
     )
     context = {"form": form, REDIRECT_FIELD_NAME: request.POST.get(REDIRECT_FIELD_NAME, "")}
     return render(request, "registration/login.html", {**context, **_providers()}, status=429)
