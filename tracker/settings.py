@@ -345,6 +345,12 @@ if YARDSTICK_OIDC_CLIENT_ID:
     OIDC_VERIFY_SSL = env_str("YARDSTICK_OIDC_CA_FILE") or True
     OIDC_TIMEOUT = env_int("YARDSTICK_OIDC_TIMEOUT", 10)
     AUTHENTICATION_BACKENDS.append("judgements.signin.oidc.OIDCBackend")
+    # Log out posts a form whose answer sends the browser on to the provider's logout:
+    # the Content-Security-Policy must let a form end there.
+    for _url in (YARDSTICK_OIDC_ISSUER, YARDSTICK_OIDC_ENDPOINTS["end_session_endpoint"]):
+        _origin = "/".join(_url.split("/")[:3])
+        if _url and _origin not in SECURE_CSP["form-action"]:
+            SECURE_CSP["form-action"].append(_origin)
 
 # Sign-in by a header from an authenticating proxy (REMOTE_USER style): off unless named,
 # and believed only from the listed addresses.
