@@ -135,14 +135,15 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("second-factor-setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            allowed, _ = device.verify_is_allowed()
-            if allowed and device.verify_token(form.cleaned_data["code"]):
+        # django-otp makes each wrong code wait longer before the next may be tried.
+        allowed = [device for device in devices if device.verify_is_allowed()[0]]
+        for device in allowed:
+            if device.verify_token(form.cleaned_data["code"]):
                 return _verified(request, device, "code accepted")
-        if not all(device.verify_is_allowed()[0] for device in devices):
-            _wrong_code(request, form, "Too many wrong codes: wait a little, then try again.")
-        else:
+        if allowed:
             _wrong_code(request, form, "That code is not right (or has expired).")
+        else:
+            _wrong_code(request, form, "Too many wrong codes: wait a little, then try again.")
     status = 400 if form.errors else 200
     context = {"form": form, "next": _next_url(request)}
     return render(request, "signin/second_factor.html", context, status=status)
