@@ -39,9 +39,7 @@ def test_a_wrong_password_is_said_plainly_and_written_to_the_audit(client, alice
     assert (failed.username, failed.method, failed.address) == ("alice", "password", "127.0.0.1")
 
 
-def test_an_account_is_locked_after_the_failure_limit_with_a_clear_message(
-    client, alice, settings
-):
+def test_an_account_is_locked_after_the_failure_limit_with_a_clear_message(client, alice, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = sign_in(client, "alice", "wrong")
 
@@ -56,9 +54,7 @@ def test_an_account_is_locked_after_the_failure_limit_with_a_clear_message(
     assert sign_in(elsewhere, "alice", "pw-alice").status_code == 429
 
 
-def test_an_address_is_locked_after_the_failure_limit_whatever_the_usernames(
-    alice, bob, settings
-):
+def test_an_address_is_locked_after_the_failure_limit_whatever_the_usernames(alice, bob, settings):
     guesser = Client(REMOTE_ADDR="198.51.100.9")
     for n in range(settings.AXES_FAILURE_LIMIT):
         sign_in(guesser, f"someone-{n}", "guess")
@@ -234,8 +230,9 @@ def test_a_session_idle_for_longer_than_the_limit_is_signed_out(client, alice, s
 
 
 def test_alice_sees_her_sessions_and_ends_the_one_left_on_another_computer(alice, bob):
-    office, home = Client(HTTP_USER_AGENT="Office browser"), Client(
-        REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT="Home browser"
+    office, home = (
+        Client(HTTP_USER_AGENT="Office browser"),
+        Client(REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT="Home browser"),
     )
     sign_in(office, "alice", "pw-alice")
     sign_in(home, "alice", "pw-alice")
