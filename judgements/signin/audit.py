@@ -38,6 +38,7 @@ def _signed_in(sender, request, user, **kwargs) -> None:
     if request is None:
         return
     sessions.start(request, user)
+    sessions.decide_second_factor(request, user)
     workflows.record_access(
         AccessKind.SIGNED_IN,
         user=user,

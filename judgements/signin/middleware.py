@@ -9,15 +9,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django_otp import user_has_device
 
-from judgements import access
-from judgements.models import SignInMethod, SignInPolicy
+from judgements.models import SignInMethod
 from judgements.signin import audit, directory, oidc, sessions
-
-# A second factor is asked for only where Yardstick itself checked the password; the
-# provider or proxy answers for the others.
-SECOND_FACTOR_METHODS = {SignInMethod.PASSWORD, SignInMethod.LDAP, ""}
 
 
 def redirect_to(request: HttpRequest, name: str) -> HttpResponse:
@@ -77,8 +71,9 @@ class SessionWatchMiddleware:
 
 
 class SecondFactorMiddleware:
-    """A password sign-in by someone with an authenticator, or whose role the sign-in
-    policy covers, goes no further than the second-factor pages until a code is given."""
+    """A password sign-in that must give a one-time code (decided at sign-in by
+    ``sessions.decide_second_factor``) goes no further than the second-factor pages until
+    it has. No query once decided: the decision is in the session."""
 
     ALLOWED = ("second-factor", "second-factor-setup", "logout", "login")
 
@@ -86,24 +81,17 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        pending = request.session.get(sessions.SECOND_FACTOR)
         if (
-            user.is_authenticated
-            and not request.session.get(sessions.SECOND_FACTOR_DONE)
+            pending in sessions.SECOND_FACTOR_PAGES
+            and request.user.is_authenticated
             and not self._allowed(request)
         ):
-            if user.is_verified() or sessions.method_of(request) not in SECOND_FACTOR_METHODS:
-                request.session[sessions.SECOND_FACTOR_DONE] = True
-            elif user_has_device(user):
-                return redirect_to(request, "second-factor")
-            elif access.needs_second_factor(user, SignInPolicy.current()):
-                return redirect_to(request, "second-factor-setup")
-            else:
-                request.session[sessions.SECOND_FACTOR_DONE] = True
+            return redirect_to(request, sessions.SECOND_FACTOR_PAGES[pending])
         return self.get_response(request)
 
     def _allowed(self, request: HttpRequest) -> bool:
-        match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+        match = _resolve(request.path_info)
         return match is not None and match.url_name in self.ALLOWED
 
 

@@ -13,15 +13,20 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp import user_has_device
 
-from judgements import workflows
-from judgements.models import AccessKind, SignInMethod, SignInSession
+from judgements import access, workflows
+from judgements.models import AccessKind, SignInMethod, SignInPolicy, SignInSession
 from judgements.signin.origin import origin_of
 
 ROW = "signin_session"
 SEEN = "signin_seen"
 RECHECK_AT = "signin_recheck_at"
-SECOND_FACTOR_DONE = "signin_second_factor"
+SECOND_FACTOR = "signin_second_factor"  # "verify" or "setup" while a code is owed
+SECOND_FACTOR_PAGES = {"verify": "second-factor", "setup": "second-factor-setup"}
+# A second factor is asked for only where Yardstick itself checked the password; the
+# provider or the proxy answers for the others.
+SECOND_FACTOR_METHODS = {SignInMethod.PASSWORD, SignInMethod.LDAP}
 TOUCH_EVERY = dt.timedelta(minutes=1)  # last-seen is written at most this often
 
 METHOD_BY_BACKEND = {
@@ -57,6 +62,22 @@ def start(request: HttpRequest, user) -> SignInSession:
     recheck = dt.timedelta(minutes=settings.YARDSTICK_SESSION_RECHECK_MINUTES)
     request.session[RECHECK_AT] = (now + recheck).timestamp()
     return row
+
+
+def decide_second_factor(request: HttpRequest, user) -> None:
+    """At sign-in: does this session owe a one-time code before anything else? Yes for
+    anyone with an authenticator app, and for a role the sign-in policy covers (who then
+    sets one up)."""
+    if method_of(request) not in SECOND_FACTOR_METHODS:
+        return
+    if user_has_device(user):
+        request.session[SECOND_FACTOR] = "verify"
+    elif access.needs_second_factor(user, SignInPolicy.current()):
+        request.session[SECOND_FACTOR] = "setup"
+
+
+def second_factor_given(request: HttpRequest) -> None:
+    request.session.pop(SECOND_FACTOR, None)
 
 
 def idle_for(request: HttpRequest, now: dt.datetime) -> dt.timedelta | None:

@@ -105,7 +105,7 @@ def _next_url(request: HttpRequest) -> str:
 
 def _verified(request: HttpRequest, device, detail: str) -> HttpResponse:
     otp_login(request, device)
-    request.session[sessions.SECOND_FACTOR_DONE] = True
+    sessions.second_factor_given(request)
     workflows.record_access(
         AccessKind.SECOND_FACTOR,
         user=request.user,
