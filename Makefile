@@ -9,7 +9,9 @@ PYTEST_ARGS ?=
 .PHONY: run test lint format bench check-deploy lock clean
 
 # `make run` needs only what the product runs on (requirements.txt: no compiler, no LDAP
-# headers); `make test` adds the test tools and LDAP support (requirements.lock).
+# headers); `make test` adds the test tools (requirements.lock), and LDAP support
+# (requirements-ldap.txt) where OpenLDAP's headers are there for python-ldap to build against.
+LDAP_HEADERS := $(wildcard /usr/include/ldap.h)
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Yardstick needs Python 3.12 or newer (pyenv reads .python-version).")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +21,13 @@ $(VENV)/.runtime: requirements.txt $(VENV)/.python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed: requirements.lock $(VENV)/.python
+$(VENV)/.installed: requirements.lock requirements-ldap.txt $(VENV)/.python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+ifneq ($(LDAP_HEADERS),)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-ldap.txt
+else
+	@echo "No OpenLDAP headers (apt-get install libldap-dev libsasl2-dev): LDAP tests will skip."
+endif
 	@touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
