@@ -255,6 +255,56 @@ def can_mute(user, watch) -> bool:
     return watch is not None and watch.user_id == user.pk
 
 
+# --- Signposts and fresh estimates (docs/design.md §2.10, §5b) -------------------------------
+
+
+def can_change_signposts(user, judgement: Judgement) -> bool:
+    """Add, edit, withdraw a signpost, or mark one seen: the owner or a lead (as ``can_edit``)."""
+    return can_edit(user, judgement)
+
+
+def can_link_signpost(user, judgement: Judgement) -> bool:
+    """Whoever logs an indicator may say which of the judgement's signposts it shows."""
+    return can_log_indicator(user, judgement)
+
+
+def can_reaffirm(user, judgement: Judgement) -> bool:
+    """Reaffirming is a revision with the same number: who may revise may reaffirm."""
+    return can_edit(user, judgement)
+
+
+def watchers_who_see(*, prefix: str = "user__", team: str = "judgement__team") -> Q:
+    """The SQL form of ``can_view`` for a watch's user against its own judgement's team, so a
+    query over many judgements' watchers needs no team ids: members and leads of the team,
+    leadership and admins."""
+    sees_all = [GROUP_NAMES[Role.LEADERSHIP], GROUP_NAMES[Role.ADMIN]]
+    return (
+        Q(**{f"{prefix}teams": models.F(team)})
+        | Q(**{f"{prefix}led_teams": models.F(team)})
+        | Q(**{f"{prefix}groups__name__in": sees_all})
+        | Q(**{f"{prefix}is_superuser": True})
+    )
+
+
+def gets_weekly_digest() -> Q:
+    """Who gets the personal weekly digest: users whose role is Analyst or Team lead (not
+    leadership, who get theirs, nor admins), as a condition on users."""
+    above = [GROUP_NAMES[Role.LEADERSHIP], GROUP_NAMES[Role.ADMIN]]
+    mine = [GROUP_NAMES[Role.ANALYST], GROUP_NAMES[Role.LEAD]]
+    # Through the membership table: its user ids are never NULL (a NOT IN over NULLs is empty).
+    members_above = Group.user_set.through.objects.filter(group__name__in=above)
+    return Q(groups__name__in=mine, is_superuser=False) & ~Q(pk__in=members_above.values("user_id"))
+
+
+def weekly_digest_scope(user) -> Q:
+    """ "Their judgements" in a personal digest: the ones they own, and for a lead also those
+    of the teams they lead."""
+    condition = Q(owner=user)
+    if role_of(user) == Role.LEAD:
+        condition |= Q(team_id__in=led_team_ids(user))
+    return condition
+
+
 # --- The header -----------------------------------------------------------------------------
 
 

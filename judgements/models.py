@@ -109,9 +109,20 @@ def status_condition(status: str, *, today: dt.date) -> Q:
     raise ValueError(f"unknown status {status!r}")
 
 
+def look_condition(now: dt.datetime) -> Q:
+    """The SQL form of "due for a look" (docs/design.md §5b): unresolved, the window not yet
+    over (a revision is still possible), and the stored moment it fell due has passed."""
+    today = timezone.localdate(now)
+    return Q(resolution__isnull=True, window_end__gte=today, look_due_at__lte=now)
+
+
 class JudgementQuerySet(models.QuerySet["Judgement"]):
     def unresolved(self) -> JudgementQuerySet:
         return self.filter(resolution__isnull=True)
+
+    def due_for_a_look(self, now: dt.datetime) -> JudgementQuerySet:
+        """Judgements whose current estimate is due for a look, through the partial index."""
+        return self.filter(look_condition(now))
 
     def with_status(self, status: str, *, today: dt.date) -> JudgementQuerySet:
         """Judgements whose derived status (see ``Judgement.status``) is ``status``."""
@@ -156,7 +167,7 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
                     judgement_id__in=chunk,
                     retracted_at__isnull=True,
                     logged_at__gt=F("judgement__current_estimate__made_at"),
-                    direction__in=[Direction.SUPPORTS, Direction.UNDERMINES],
+                    direction__in=Direction.values,
                 )
                 .values_list("judgement_id", "direction")
                 .annotate(n=Count("pk"))
@@ -167,18 +178,21 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
             # Judgements with nothing to count are zeroed in one statement; only the others
             # need a row each.
             Judgement.objects.filter(pk__in=chunk).exclude(pk__in=counted_pks).filter(
-                Q(indicators_for__gt=0) | Q(indicators_against__gt=0)
-            ).update(indicators_for=0, indicators_against=0)
+                Q(indicators_for__gt=0) | Q(indicators_against__gt=0) | Q(indicators_neutral__gt=0)
+            ).update(indicators_for=0, indicators_against=0, indicators_neutral=0)
             rows = [
                 Judgement(
                     pk=pk,
                     indicators_for=tally.get((pk, Direction.SUPPORTS), 0),
                     indicators_against=tally.get((pk, Direction.UNDERMINES), 0),
+                    indicators_neutral=tally.get((pk, Direction.NEUTRAL), 0),
                 )
                 for pk in counted_pks
             ]
             Judgement.objects.bulk_update(
-                rows, ["indicators_for", "indicators_against"], batch_size=500
+                rows,
+                ["indicators_for", "indicators_against", "indicators_neutral"],
+                batch_size=500,
             )
         return len(ids)
 
@@ -235,6 +249,15 @@ class Judgement(models.Model):
     # workflows in workflows.py so lists and the dashboard need no join over indicators.
     indicators_for = models.PositiveIntegerField(default=0, editable=False)
     indicators_against = models.PositiveIntegerField(default=0, editable=False)
+    # Neutral ones too: every active indicator counts towards "due for a look" (§5b).
+    indicators_neutral = models.PositiveIntegerField(default=0, editable=False)
+    # Freshness (docs/design.md §5b): the moment the current estimate is (or will be) due for a
+    # look, kept by the workflows from the facts (rules.look_due_at); null once resolved.
+    look_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the freshness scan next has something to do for this judgement (null: nothing).
+    next_look_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Staleness reasons already nudged in this episode (the current estimate), comma-separated.
+    nudged = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     objects = JudgementQuerySet.as_manager()
 
@@ -269,6 +292,16 @@ class Judgement(models.Model):
                 condition=Q(resolution__isnull=True),
             ),
             models.Index(
+                fields=["next_look_at"],
+                name="judgement_look_scan_idx",
+                condition=Q(next_look_at__isnull=False),
+            ),
+            models.Index(
+                fields=["look_due_at"],
+                name="judgement_look_due_idx",
+                condition=Q(resolution__isnull=True, look_due_at__isnull=False),
+            ),
+            models.Index(
                 F("indicators_against").desc(),
                 "window_end",
                 name="judgement_contested_idx",
@@ -298,6 +331,16 @@ class Judgement(models.Model):
         if (self.window_end - today).days <= warning_days():
             return Status.EXPIRING
         return Status.OPEN
+
+    def is_due_for_a_look(self, now: dt.datetime | None = None) -> bool:
+        """``look_condition`` for one judgement: its estimate is due for a look."""
+        now = now or timezone.now()
+        return (
+            self.resolution_id is None
+            and self.window_end >= timezone.localdate(now)
+            and self.look_due_at is not None
+            and self.look_due_at <= now
+        )
 
     def days_left(self, today: dt.date | None = None) -> int:
         """Days until the window ends (0 on the last day, negative once it is over)."""
@@ -692,6 +735,12 @@ class ChangeAction(models.TextChoices):
     RERESOLVED = "reresolved", "Re-resolved"
     WATCHERS_CHANGED = "watchers_changed", "Watchers changed"
     IMPORTED = "imported", "Imported"
+    ESTIMATE_REAFFIRMED = "estimate_reaffirmed", "Estimate reaffirmed"
+    SIGNPOST_ADDED = "signpost_added", "Signpost added"
+    SIGNPOST_EDITED = "signpost_edited", "Signpost edited"
+    SIGNPOST_WITHDRAWN = "signpost_withdrawn", "Signpost withdrawn"
+    SIGNPOST_SEEN = "signpost_seen", "Signpost seen"
+    SIGNPOST_LAPSED = "signpost_lapsed", "Signpost lapsed"
 
 
 class ChangeRecord(models.Model):
@@ -843,3 +892,197 @@ class SignInPolicy(models.Model):
     @classmethod
     def current(cls) -> SignInPolicy:
         return cls.objects.get_or_create(pk=1)[0]
+
+
+# --- Signposts and the notification outbox (docs/design.md §2.10, §5a) -----------------------
+
+
+class SignpostState(models.TextChoices):
+    NOT_SEEN = "not_seen", "Not seen"
+    SEEN = "seen", "Seen"
+    LAPSED = "lapsed", "Lapsed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+SIGNPOST_DIRECTIONS = [Direction.SUPPORTS, Direction.UNDERMINES]
+
+
+class SignpostQuerySet(models.QuerySet["Signpost"]):
+    def standing(self) -> SignpostQuerySet:
+        """Not withdrawn: the signposts that still say something."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Signpost(models.Model):
+    """What the owner would expect to see if the judgement is going right or wrong.
+
+    Written in advance (docs/design.md §2.10). *Not seen* until an indicator shows it (then
+    *seen*, on that indicator's day) or its *expected by* day passes unseen (then *lapsed*, from
+    the next day on). Never deleted: edited with history, withdrawn with a reason.
+    """
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="signposts")
+    text = models.TextField()
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    expected_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    seen_on = models.DateField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)  # when it was recorded as seen
+    seen_indicator = models.ForeignKey(
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signposts_shown",
+    )
+    lapsed_on = models.DateField(null=True, blank=True)  # written by the freshness scan
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
+    # When the owner and watchers were told it was seen or lapsed (null: not yet).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SignpostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=SIGNPOST_DIRECTIONS), name="signpost_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(withdrawn_at__isnull=True, withdrawn_reason="")
+                    | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason=""))
+                ),
+                name="signpost_withdrawal_has_reason",
+                violation_error_message="A withdrawal needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_by__isnull=True)
+                | Q(expected_by__gte=MIN_DATE, expected_by__lte=MAX_DATE),
+                name="signpost_expected_by_in_supported_years",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="signpost_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judgement_id}: {self.text[:60]}"
+
+    @property
+    def lapses_on(self) -> dt.date | None:
+        """The first day after *expected by*: from then on, unseen, it has lapsed."""
+        if self.expected_by is None:
+            return None
+        return self.expected_by + dt.timedelta(days=1)
+
+    def lapse_at(self) -> dt.datetime | None:
+        """00:00 site time of ``lapses_on``."""
+        day = self.lapses_on
+        if day is None:
+            return None
+        tz = timezone.get_current_timezone()
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
+
+    def state(self, today: dt.date | None = None) -> SignpostState:
+        """Withdrawn, seen (even late), lapsed (its day passed unseen), or not seen."""
+        today = today or timezone.localdate()
+        if self.withdrawn_at is not None:
+            return SignpostState.WITHDRAWN
+        if self.seen_on is not None:
+            return SignpostState.SEEN
+        if self.lapsed_on is not None or (self.lapses_on is not None and self.lapses_on <= today):
+            return SignpostState.LAPSED
+        return SignpostState.NOT_SEEN
+
+    def news_at(self, today: dt.date | None = None) -> dt.datetime | None:
+        """When it became news (seen: when recorded; lapsed: 00:00 of the day after expected
+        by); None while it is not seen, or once withdrawn."""
+        state = self.state(today)
+        if state == SignpostState.SEEN:
+            return self.seen_at
+        if state == SignpostState.LAPSED:
+            return self.lapse_at()
+        return None
+
+
+class NoticeKind(models.TextChoices):
+    NUDGE = "nudge", "Due for a look"
+    SIGNPOSTS = "signposts", "Signposts seen or lapsed"
+    WEEKLY = "weekly", "Personal weekly digest"
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def pending(self) -> NoticeQuerySet:
+        return self.filter(sent_at=None, skipped_at=None, cancelled_at=None)
+
+
+class Notice(models.Model):
+    """One message to one person, exactly once: the notification outbox (docs/design.md §5a).
+
+    A policy chooses the ``dedupe_key`` (unique), so a second scan, a redelivered task or a
+    concurrent worker can never write or send the same notice twice. ``payload`` holds what
+    the policy needs at send time (ids, reason codes); the message is rendered then.
+    """
+
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    judgement = models.ForeignKey(
+        Judgement, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)  # too late to be worth sending
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True)  # the addresses, as sent
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=NoticeKind.values), name="notice_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "due_at"], name="notice_kind_due_idx"),
+            models.Index(
+                fields=["due_at"],
+                name="notice_pending_idx",
+                condition=Q(
+                    sent_at__isnull=True, skipped_at__isnull=True, cancelled_at__isnull=True
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.dedupe_key
+
+    @property
+    def state(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.skipped_at:
+            return "skipped"
+        if self.cancelled_at:
+            return "cancelled"
+        if self.error:
+            if self.attempts >= settings.YARDSTICK_ALERT_MAX_ATTEMPTS:
+                return "failed"
+            return "failed, retrying"
+        return "pending"

@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from judgements.core import scoring
 from judgements.core.dates import MAX_YEAR, MIN_YEAR, add_months
-from judgements.models import REFERENCE_PATTERN, Outcome
+from judgements.models import (
+    REFERENCE_PATTERN,
+    SIGNPOST_DIRECTIONS,
+    Direction,
+    Indicator,
+    Outcome,
+    Signpost,
+    SignpostState,
+)
 
 YEARS_MESSAGE = f"Give a date between {MIN_YEAR} and {MAX_YEAR}."
 WINDOW_MESSAGE = "The window must end after it starts."
@@ -166,3 +176,169 @@ def check_reference(reference: str) -> None:
     """References go into URLs and emails: letters, digits, '.', '_', '-'."""
     if not REFERENCE_RE.match(reference):
         raise RuleBroken("reference", REFERENCE_MESSAGE)
+
+
+# --- Signposts (docs/design.md §2.10) ----------------------------------------------------------
+
+SIGNPOST_TEXT_MAX = 1000
+EXPECTED_BY_PAST_MESSAGE = "A signpost looks ahead: give an expected-by day that has not passed."
+
+
+def check_signpost_text(text: str) -> None:
+    """Say what you would expect to see, in at most 1,000 characters."""
+    if not text.strip():
+        raise RuleBroken("text", "Say what you would expect to see.")
+    if len(text) > SIGNPOST_TEXT_MAX:
+        raise RuleBroken("text", f"Keep a signpost under {SIGNPOST_TEXT_MAX} characters.")
+
+
+def check_signpost_direction(direction: str) -> None:
+    """A signpost points one way: seeing it supports the judgement or undermines it."""
+    if direction not in SIGNPOST_DIRECTIONS:
+        raise RuleBroken("direction", "Say whether seeing it supports or undermines it.")
+
+
+def check_expected_by(
+    expected_by: dt.date | None, *, written_on: dt.date, window_end: dt.date
+) -> None:
+    """Optional; not before the day the signpost is written, nor after the window ends."""
+    if expected_by is None:
+        return
+    check_year(expected_by, field="expected_by")
+    if expected_by < written_on:
+        raise RuleBroken("expected_by", EXPECTED_BY_PAST_MESSAGE)
+    if expected_by > window_end:
+        raise RuleBroken(
+            "expected_by", f"Give a day inside the judgement's window (it ends {window_end})."
+        )
+
+
+def check_signpost_changeable(signpost: Signpost) -> None:
+    """Only a signpost still waiting to be seen can be edited; the others are evidence."""
+    if signpost.withdrawn_at is not None:
+        raise RuleBroken(None, "This signpost was withdrawn; it can no longer change.")
+    if signpost.state() != SignpostState.NOT_SEEN:
+        raise RuleBroken(
+            None,
+            f"This signpost is {signpost.state().label.lower()}: that is evidence now, so it "
+            "cannot be edited. Withdraw it with a reason and add a new one instead.",
+        )
+
+
+def check_seen_by(signpost: Signpost, indicator: Indicator) -> None:
+    """A signpost is seen through an active indicator of its own judgement, once."""
+    if indicator.judgement_id != signpost.judgement_id:
+        raise RuleBroken("signpost", "That signpost belongs to another judgement.")
+    if indicator.retracted_at is not None:
+        raise RuleBroken("signpost", "A retracted indicator shows nothing.")
+    if signpost.withdrawn_at is not None:
+        raise RuleBroken("signpost", "That signpost was withdrawn.")
+    if signpost.seen_on is not None:
+        raise RuleBroken("signpost", "That signpost has already been seen.")
+
+
+# --- Fresh estimates (docs/design.md §5b) ------------------------------------------------------
+
+AGE, INDICATORS, SIGNPOSTS = "age", "indicators", "signposts"
+
+
+@dataclass(frozen=True)
+class StaleReason:
+    """Why an estimate is due for a look: ``code`` is age, indicators or signposts."""
+
+    code: str
+    text: str
+    since: dt.datetime
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(days=settings.YARDSTICK_STALE_DAYS)
+
+
+def stale_reasons(
+    *,
+    made_at: dt.datetime,
+    now: dt.datetime,
+    counts: tuple[int, int, int],
+    nth_indicator_at: dt.datetime | None,
+    signposts: list[Signpost],
+) -> list[StaleReason]:
+    """What holds since the estimate made at ``made_at``, at ``now``:
+
+    - *age*: ``YARDSTICK_STALE_DAYS`` days have passed;
+    - *indicators*: ``YARDSTICK_STALE_INDICATORS`` active indicators were logged since
+      (``counts``: the stored for, against and neutral; ``nth_indicator_at``, when known, the
+      moment the last of them was logged);
+    - *signposts*: each signpost seen, or lapsed, after the estimate was made.
+    """
+    reasons = []
+    due = made_at + stale_after()
+    if due <= now:
+        days = (now - made_at).days
+        reasons.append(StaleReason(AGE, f"{days} days since the last estimate", due))
+    total = sum(counts)
+    if total >= settings.YARDSTICK_STALE_INDICATORS:
+        parts = [f"{n} {word}" for n, word in zip(counts[:2], ("for", "against"), strict=True) if n]
+        text = f"{total} indicators since the last estimate" + "".join(f", {p}" for p in parts)
+        reasons.append(StaleReason(INDICATORS, text, nth_indicator_at or made_at))
+    today = timezone.localdate(now)
+    for signpost in signposts:
+        moment = signpost.news_at(today)
+        if moment is None or moment <= made_at or moment > now:
+            continue
+        state = signpost.state(today)
+        way = "for" if signpost.direction == Direction.SUPPORTS else "against"
+        text = f"signpost {state.label.lower()} ({way}): {signpost.text}"
+        reasons.append(StaleReason(SIGNPOSTS, text, moment))
+    return reasons
+
+
+def look_due_at(
+    *, made_at: dt.datetime, nth_indicator_at: dt.datetime | None, signposts: list[Signpost]
+) -> dt.datetime:
+    """The moment the estimate made at ``made_at`` is, or will be, due for a look: the first
+    of its age, its Nth indicator, and any signpost seen or lapsing after it was made."""
+    moments = [made_at + stale_after()]
+    if nth_indicator_at is not None:
+        moments.append(nth_indicator_at)
+    for signpost in signposts:
+        if signpost.withdrawn_at is not None:
+            continue
+        moment = signpost.seen_at if signpost.seen_on is not None else signpost.lapse_at()
+        if moment is not None and moment > made_at:
+            moments.append(moment)
+    return min(moments)
+
+
+def next_look_at(
+    *,
+    made_at: dt.datetime,
+    nth_indicator_at: dt.datetime | None,
+    signposts: list[Signpost],
+    nudged: set[str],
+    close: dt.datetime,
+) -> dt.datetime | None:
+    """When the freshness watch next has news to tell: the age or indicator reason not yet
+    nudged in this episode, a seen signpost nobody was told about, a signpost still to lapse.
+    Nothing at or after the close: a closed window is no longer revised (§4.2)."""
+    moments = []
+    if AGE not in nudged:
+        moments.append(made_at + stale_after())
+    if INDICATORS not in nudged and nth_indicator_at is not None:
+        moments.append(nth_indicator_at)
+    for signpost in signposts:
+        if signpost.withdrawn_at is not None:
+            continue
+        if signpost.seen_on is not None:
+            if signpost.notified_at is None and signpost.seen_at is not None:
+                moments.append(signpost.seen_at)
+        elif signpost.lapsed_on is None and signpost.lapse_at() is not None:
+            moments.append(signpost.lapse_at())
+    moments = [m for m in moments if m < close]
+    return min(moments) if moments else None
+
+
+def check_reaffirmation(rationale: str) -> None:
+    """Reaffirming says why the number still stands, in a few words."""
+    if not rationale.strip():
+        raise RuleBroken("rationale", "Say in a few words why the estimate still stands.")

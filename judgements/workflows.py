@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,8 +34,10 @@ from judgements.models import (
     Estimate,
     Indicator,
     Judgement,
+    Notice,
     Outcome,
     Resolution,
+    Signpost,
     Team,
     Watch,
     diff,
@@ -119,22 +122,27 @@ def create_judgement(
     window_end: dt.date | None = None,
     watchers: Iterable = (),
     reference: str | None = None,
+    signposts: Iterable[DraftSignpost] = (),
     now: dt.datetime | None = None,
 ) -> Judgement:
     """Create a judgement with its first estimate.
 
     Steps, in one transaction: default the window (today + 12 months); save the judgement
     under the next free reference (retrying if another request took it first); its first
-    estimate and watchers; arm the expiry alerts; record the creation.
+    estimate, watchers and signposts; arm the expiry alerts and the freshness watch; record
+    the creation.
     """
     now = now or timezone.now()
     window_start = window_start or timezone.localdate(now)
+    signposts = list(signposts)
     with _held_to_rules():
         if reference is not None:
             rules.check_reference(reference)
         rules.check_year(window_start, field="window_start")
         window_end = window_end or rules.default_window_end(window_start)
         rules.check_window(window_start, window_end)
+        for draft in signposts:
+            _check_signpost(draft, written_on=timezone.localdate(now), window_end=window_end)
     with transaction.atomic():
         judgement = _create_with_free_reference(
             reference=reference,
@@ -169,6 +177,9 @@ def create_judgement(
             at=now,
             changes={k: {"before": None, "after": v} for k, v in _snapshot(judgement).items()},
         )
+        for draft in signposts:
+            _create_signpost(judgement, draft, by=by, now=now)
+        refresh_look(judgement)
     return judgement
 
 
@@ -187,9 +198,12 @@ def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
     changes = diff(before, _snapshot(judgement))
     if not changes:
         return judgement
-    if (judgement.window_start, judgement.window_end) != window_before:
+    window_moved = (judgement.window_start, judgement.window_end) != window_before
+    if window_moved:
         judgement.next_alert_at = policy.rearm(judgement)
     judgement.save()
+    if window_moved:
+        refresh_look(judgement)
     action = ChangeAction.EDITED
     if set(changes) <= {"window_start", "window_end"}:
         action = ChangeAction.WINDOW_CHANGED
@@ -246,8 +260,12 @@ def revise_estimate(
     rationale: str,
     cites: Iterable[Indicator] = (),
     now: dt.datetime | None = None,
+    action: str = ChangeAction.ESTIMATE_REVISED,
 ) -> Estimate:
-    """Add an estimate; refused once the window has closed or the judgement is resolved."""
+    """Add an estimate; refused once the window has closed or the judgement is resolved.
+
+    A new estimate ends the stale episode of the one before (docs/design.md §5b): the
+    freshness watch starts afresh from it."""
     now = now or timezone.now()
     if judgement.resolution is not None:
         raise ValidationError("This judgement is resolved; its estimate can no longer change.")
@@ -266,11 +284,21 @@ def revise_estimate(
     estimate.cites.set(cited)
     judgement.current_estimate = estimate
     # Indicators logged before this estimate were weighed in it: the balance starts afresh.
-    judgement.indicators_for = judgement.indicators_against = 0
-    judgement.save(update_fields=["current_estimate", "indicators_for", "indicators_against"])
+    judgement.indicators_for = judgement.indicators_against = judgement.indicators_neutral = 0
+    judgement.nudged = ""
+    judgement.save(
+        update_fields=[
+            "current_estimate",
+            "indicators_for",
+            "indicators_against",
+            "indicators_neutral",
+            "nudged",
+        ]
+    )
+    refresh_look(judgement)
     _record(
         judgement,
-        ChangeAction.ESTIMATE_REVISED,
+        action,
         by=by,
         at=now,
         changes={
@@ -298,7 +326,11 @@ def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-BALANCE_FIELDS = {Direction.SUPPORTS: "indicators_for", Direction.UNDERMINES: "indicators_against"}
+BALANCE_FIELDS = {
+    Direction.SUPPORTS: "indicators_for",
+    Direction.UNDERMINES: "indicators_against",
+    Direction.NEUTRAL: "indicators_neutral",
+}
 
 
 def _shift_balance(indicator: Indicator, direction: str, step: int) -> None:
@@ -322,7 +354,10 @@ def _check_indicator(fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
+def log_indicator(
+    judgement: Judgement, *, by, signpost: Signpost | None = None, **fields: Any
+) -> Indicator:
+    """Log an indicator; with ``signpost``, it is what showed that signpost (``see_signpost``)."""
     _check_indicator(fields)
     indicator = Indicator.objects.create(judgement=judgement, logged_by=by, **fields)
     _shift_balance(indicator, indicator.direction, +1)
@@ -333,6 +368,10 @@ def log_indicator(judgement: Judgement, *, by, **fields: Any) -> Indicator:
         at=indicator.logged_at,
         changes={f"indicator {indicator.pk}": {"before": None, "after": indicator.summary}},
     )
+    if signpost is not None:
+        see_signpost(signpost, by=by, indicator=indicator, now=indicator.logged_at)
+    else:
+        refresh_look(judgement)
     return indicator
 
 
@@ -378,6 +417,19 @@ def retract_indicator(indicator: Indicator, *, by, reason: str) -> Indicator:
         changes={f"indicator {indicator.pk}": {"before": "active", "after": "retracted"}},
         note=reason,
     )
+    # A retracted indicator is no longer evidence: a signpost it showed is no longer seen.
+    for signpost in Signpost.objects.filter(seen_indicator=indicator):
+        Signpost.objects.filter(pk=signpost.pk).update(
+            seen_on=None, seen_at=None, seen_indicator=None, notified_at=None
+        )
+        _record(
+            indicator.judgement,
+            ChangeAction.SIGNPOST_EDITED,
+            by=by,
+            changes={f"signpost {signpost.pk}": {"before": "seen", "after": "not seen"}},
+            note=f"The indicator that showed it was retracted: {reason}",
+        )
+    refresh_look(indicator.judgement)
     return indicator
 
 
@@ -437,8 +489,10 @@ def resolve(
     resolution.save()
     judgement.resolution = resolution
     judgement.next_alert_at = None
-    judgement.save(update_fields=["resolution", "next_alert_at"])
+    judgement.look_due_at = judgement.next_look_at = None
+    judgement.save(update_fields=["resolution", "next_alert_at", "look_due_at", "next_look_at"])
     policy.cancel_pending(judgement, now=now)
+    Notice.objects.filter(judgement=judgement).pending().update(cancelled_at=now)
 
     def describe(r: Resolution | None) -> str | None:
         if r is None:
@@ -479,6 +533,7 @@ class DraftJudgement:
     window_start: dt.date
     window_end: dt.date
     indicators: list[DraftIndicator] = field(default_factory=list)
+    signposts: list[DraftSignpost] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -515,6 +570,7 @@ def import_report(
             assessment=assessment,
             window_start=draft.window_start,
             window_end=draft.window_end,
+            signposts=draft.signposts,
         )
         for evidence in draft.indicators:
             log_indicator(
@@ -541,7 +597,10 @@ def after_bulk_write(pks: list[int]) -> None:
     1. point each at its latest estimate and resolution (``JudgementQuerySet.point_at_latest``);
     2. recount its for/against balance from the indicator rows (``recount_balance``);
     3. arm the expiry watch of the unresolved ones as ``create_judgement`` does
-       (``policy.first_alert_at``); resolved ones have nothing to watch.
+       (``policy.first_alert_at``); resolved ones have nothing to watch;
+    4. arm their freshness watch from the facts, as ``refresh_look`` does one at a time
+       (``arm_looks``), so an estimate already 100 days old is caught up by the next scan
+       with one nudge.
     """
     for start in range(0, len(pks), BULK_BATCH):
         chunk = Judgement.objects.filter(pk__in=pks[start : start + BULK_BATCH])
@@ -552,6 +611,7 @@ def after_bulk_write(pks: list[int]) -> None:
         for judgement in unresolved:
             judgement.next_alert_at = policy.first_alert_at(judgement)
         Judgement.objects.bulk_update(unresolved, ["next_alert_at"], batch_size=1000)
+        arm_looks([j.pk for j in unresolved])
 
 
 # --- Sign-in (docs/design.md §1.4) -----------------------------------------------------------
@@ -655,3 +715,304 @@ def _listed(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return ", ".join(value) if value else "none"
+
+
+# --- Fresh estimates (docs/design.md §5b) -----------------------------------------------------
+
+
+@transaction.atomic
+def reaffirm(
+    judgement: Judgement, *, by, rationale: str, now: dt.datetime | None = None
+) -> Estimate:
+    """ "Still 65%, looked at today": a new estimate with the same number and confidence.
+
+    It is an estimate like any other (the history shows the look, the balance starts afresh,
+    the stale episode ends), and scores are unaffected because the number did not move.
+    Refused when a revision would be (resolved, or the window has closed).
+    """
+    rationale = rationale.strip()
+    with _held_to_rules():
+        rules.check_reaffirmation(rationale)
+    current = judgement.current_estimate
+    if current is None:
+        raise ValidationError("There is no estimate to reaffirm.")
+    return revise_estimate(
+        judgement,
+        by=by,
+        probability=current.probability,
+        confidence=current.confidence,
+        rationale=rationale,
+        now=now,
+        action=ChangeAction.ESTIMATE_REAFFIRMED,
+    )
+
+
+def _nth_indicator_at(judgement: Judgement, made_at: dt.datetime) -> dt.datetime | None:
+    """When the ``YARDSTICK_STALE_INDICATORS``-th active indicator since the estimate was
+    logged (None while there are fewer)."""
+    n = settings.YARDSTICK_STALE_INDICATORS
+    found = (
+        Indicator.objects.filter(judgement=judgement, retracted_at=None, logged_at__gt=made_at)
+        .order_by("logged_at", "pk")
+        .values_list("logged_at", flat=True)[n - 1 : n]
+    )
+    return next(iter(found), None)
+
+
+def refresh_look(judgement: Judgement) -> None:
+    """Recompute when the current estimate is due for a look (``rules.look_due_at``) and when
+    the freshness scan next has news (``rules.next_look_at``), from the facts: the estimate,
+    its indicators and the signposts. Called by every workflow that changes one of them.
+
+    The reasons already nudged are not read here: at worst the scan looks once for nothing.
+    """
+    estimate = judgement.current_estimate
+    due = following = None
+    if judgement.resolution_id is None and estimate is not None:
+        signposts = list(Signpost.objects.filter(judgement=judgement))
+        nth = _nth_indicator_at(judgement, estimate.made_at)
+        due = rules.look_due_at(made_at=estimate.made_at, nth_indicator_at=nth, signposts=signposts)
+        following = rules.next_look_at(
+            made_at=estimate.made_at,
+            nth_indicator_at=nth,
+            signposts=signposts,
+            nudged=set(),
+            close=estimate_close(judgement),
+        )
+    Judgement.objects.filter(pk=judgement.pk).update(look_due_at=due, next_look_at=following)
+    judgement.look_due_at, judgement.next_look_at = due, following
+
+
+def arm_looks(pks: list[int]) -> None:
+    """``refresh_look`` for many unresolved judgements at once (bulk writers): three queries
+    per call, whatever the number of judgements."""
+    judgements = list(
+        Judgement.objects.filter(pk__in=pks, resolution__isnull=True)
+        .select_related("current_estimate")
+        .only("pk", "window_end", "resolution_id", "current_estimate__made_at")
+    )
+    signposts: dict[int, list[Signpost]] = {j.pk: [] for j in judgements}
+    for signpost in Signpost.objects.filter(judgement_id__in=signposts):
+        signposts[signpost.judgement_id].append(signpost)
+    logged: dict[int, list[dt.datetime]] = {j.pk: [] for j in judgements}
+    active = Indicator.objects.filter(judgement_id__in=logged, retracted_at=None)
+    for pk, at in active.order_by("logged_at", "pk").values_list("judgement_id", "logged_at"):
+        logged[pk].append(at)
+    n = settings.YARDSTICK_STALE_INDICATORS
+    for judgement in judgements:
+        made_at = judgement.current_estimate.made_at
+        since = [at for at in logged[judgement.pk] if at > made_at]
+        nth = since[n - 1] if len(since) >= n else None
+        judgement.look_due_at = rules.look_due_at(
+            made_at=made_at, nth_indicator_at=nth, signposts=signposts[judgement.pk]
+        )
+        judgement.next_look_at = rules.next_look_at(
+            made_at=made_at,
+            nth_indicator_at=nth,
+            signposts=signposts[judgement.pk],
+            nudged=set(),
+            close=rules.estimate_close(judgement.window_end),
+        )
+    Judgement.objects.bulk_update(judgements, ["look_due_at", "next_look_at"], batch_size=1000)
+
+
+# --- Signposts (docs/design.md §2.10) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftSignpost:
+    """A signpost as written on the new-judgement form or the Import report review."""
+
+    text: str
+    direction: str
+    expected_by: dt.date | None = None
+
+
+def _check_signpost(draft: DraftSignpost, *, written_on: dt.date, window_end: dt.date) -> None:
+    rules.check_signpost_text(draft.text)
+    rules.check_signpost_direction(draft.direction)
+    rules.check_expected_by(draft.expected_by, written_on=written_on, window_end=window_end)
+
+
+def _describe_signpost(signpost: Signpost | DraftSignpost) -> str:
+    way = "supports" if signpost.direction == Direction.SUPPORTS else "undermines"
+    by = f", expected by {signpost.expected_by.isoformat()}" if signpost.expected_by else ""
+    return f"{signpost.text} ({way}{by})"
+
+
+def _create_signpost(judgement: Judgement, draft: DraftSignpost, *, by, now) -> Signpost:
+    signpost = Signpost.objects.create(
+        judgement=judgement,
+        text=draft.text.strip(),
+        direction=draft.direction,
+        expected_by=draft.expected_by,
+        created_by=by,
+        created_at=now,
+    )
+    _record(
+        judgement,
+        ChangeAction.SIGNPOST_ADDED,
+        by=by,
+        at=now,
+        changes={f"signpost {signpost.pk}": {"before": None, "after": _describe_signpost(draft)}},
+    )
+    return signpost
+
+
+def _refuse_when_resolved(judgement: Judgement) -> None:
+    if judgement.resolution_id is not None:
+        raise ValidationError("This judgement is resolved; its signposts can no longer change.")
+
+
+@transaction.atomic
+def add_signpost(
+    judgement: Judgement,
+    *,
+    by,
+    text: str,
+    direction: str,
+    expected_by: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Signpost:
+    """Write down what would change your mind; re-arm the freshness watch for its day."""
+    now = now or timezone.now()
+    _refuse_when_resolved(judgement)
+    draft = DraftSignpost(text=text.strip(), direction=direction, expected_by=expected_by)
+    with _held_to_rules():
+        _check_signpost(draft, written_on=timezone.localdate(now), window_end=judgement.window_end)
+    signpost = _create_signpost(judgement, draft, by=by, now=now)
+    refresh_look(judgement)
+    return signpost
+
+
+@transaction.atomic
+def edit_signpost(
+    signpost: Signpost,
+    *,
+    by,
+    text: str,
+    direction: str,
+    expected_by: dt.date | None,
+    now: dt.datetime | None = None,
+) -> Signpost:
+    """Change a signpost not yet seen nor lapsed; the history keeps before and after."""
+    now = now or timezone.now()
+    judgement = signpost.judgement
+    _refuse_when_resolved(judgement)
+    draft = DraftSignpost(text=text.strip(), direction=direction, expected_by=expected_by)
+    with _held_to_rules():
+        rules.check_signpost_changeable(signpost)
+        _check_signpost(draft, written_on=timezone.localdate(now), window_end=judgement.window_end)
+    before = {"text": signpost.text, "direction": signpost.direction}
+    before["expected_by"] = signpost.expected_by.isoformat() if signpost.expected_by else None
+    after = {"text": draft.text, "direction": draft.direction}
+    after["expected_by"] = expected_by.isoformat() if expected_by else None
+    changes = diff(before, after)
+    if not changes:
+        return signpost
+    signpost.text, signpost.direction, signpost.expected_by = draft.text, direction, expected_by
+    signpost.save(update_fields=["text", "direction", "expected_by"])
+    _record(
+        judgement,
+        ChangeAction.SIGNPOST_EDITED,
+        by=by,
+        at=now,
+        changes={f"signpost {signpost.pk} {k}": v for k, v in changes.items()},
+    )
+    refresh_look(judgement)
+    return signpost
+
+
+@transaction.atomic
+def withdraw_signpost(signpost: Signpost, *, by, reason: str) -> Signpost:
+    """Withdraw a signpost with a reason; it stays on the page, marked withdrawn."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the signpost is withdrawn."})
+    now = timezone.now()
+    claimed = Signpost.objects.filter(pk=signpost.pk, withdrawn_at=None).update(
+        withdrawn_at=now, withdrawn_by=by, withdrawn_reason=reason
+    )
+    if claimed != 1:
+        raise ValidationError("This signpost is already withdrawn.")
+    signpost.refresh_from_db()
+    judgement = signpost.judgement
+    _record(
+        judgement,
+        ChangeAction.SIGNPOST_WITHDRAWN,
+        by=by,
+        at=now,
+        changes={f"signpost {signpost.pk}": {"before": signpost.text, "after": "withdrawn"}},
+        note=reason,
+    )
+    refresh_look(judgement)
+    return signpost
+
+
+@transaction.atomic
+def see_signpost(
+    signpost: Signpost, *, by, indicator: Indicator, now: dt.datetime | None = None
+) -> Signpost:
+    """The signpost was seen, on the day of the indicator that showed it.
+
+    The owner and watchers are told at the next freshness scan (``notified_at`` is cleared
+    for it), and the current estimate falls due for a look if it was made before.
+    """
+    now = now or timezone.now()
+    with _held_to_rules():
+        rules.check_seen_by(signpost, indicator)
+    claimed = Signpost.objects.filter(pk=signpost.pk, seen_on=None, withdrawn_at=None).update(
+        seen_on=indicator.observed_on, seen_at=now, seen_indicator=indicator, notified_at=None
+    )
+    if claimed != 1:
+        raise ValidationError("Someone else changed this signpost a moment ago; reload the page.")
+    signpost.refresh_from_db()
+    judgement = signpost.judgement
+    _record(
+        judgement,
+        ChangeAction.SIGNPOST_SEEN,
+        by=by,
+        at=now,
+        changes={
+            f"signpost {signpost.pk}": {
+                "before": "not seen",
+                "after": f"seen on {indicator.observed_on.isoformat()} ({indicator.summary})",
+            }
+        },
+    )
+    refresh_look(judgement)
+    return signpost
+
+
+def record_lapses(signposts: list[Signpost], *, now: dt.datetime) -> list[Signpost]:
+    """Mark lapsed the signposts whose expected-by day passed unseen (the freshness scan calls
+    this inside its transaction, the judgements locked); one history entry each."""
+    today = timezone.localdate(now)
+    lapsed = [
+        s
+        for s in signposts
+        if s.withdrawn_at is None
+        and s.seen_on is None
+        and s.lapsed_on is None
+        and s.lapses_on is not None
+        and s.lapses_on <= today
+    ]
+    for signpost in lapsed:
+        signpost.lapsed_on = signpost.lapses_on
+    Signpost.objects.bulk_update(lapsed, ["lapsed_on"])
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            judgement_id=s.judgement_id,
+            action=ChangeAction.SIGNPOST_LAPSED,
+            actor=None,
+            at=now,
+            changes={
+                f"signpost {s.pk}": {
+                    "before": "not seen",
+                    "after": f"lapsed: not seen by {s.expected_by.isoformat()}",
+                }
+            },
+        )
+        for s in lapsed
+    )
+    return lapsed

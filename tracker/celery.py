@@ -9,9 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Tasks live in judgements/expiry/tasks.py; their names are pinned ("judgements.tasks.…") so
-# beat entries and queued messages from before the move still find them.
-app.autodiscover_tasks(["judgements.expiry"])
+# Tasks live in judgements/expiry/tasks.py and judgements/notices/tasks.py; their names are
+# pinned ("judgements.tasks.…") so beat entries and queued messages from before the move still
+# find them.
+app.autodiscover_tasks(["judgements.expiry", "judgements.notices"])
 
 
 @app.on_after_configure.connect

@@ -1,9 +1,11 @@
-"""One run of the expiry watch, for cron-only deployments: the beat schedule's work, once.
+"""One run of the expiry watch and the outbox, for cron-only deployments: the beat
+schedule's work, once.
 
     */5 * * * *  cd /srv/yardstick && .venv/bin/python manage.py scan_alerts
 
-It creates due alerts and hands them to the Celery workers, like the beat task does (same
-code). With ``--send`` it also sends them in this process, for deployments without workers.
+It creates due alerts, and the notices of the freshness scan and the weekly digests, and
+hands them to the Celery workers, like the beat tasks do (same code). With ``--send`` it
+also sends them in this process, for deployments without workers.
 """
 
 from django.core.management.base import BaseCommand
@@ -11,10 +13,17 @@ from django.utils import timezone
 
 from judgements.expiry import scan, sending, tasks
 from judgements.models import Alert, Digest
+from judgements.notices import outbox
+from judgements.notices import scan as notice_scan
+from judgements.notices import sending as notice_sending
+from judgements.notices import tasks as notice_tasks
 
 
 class Command(BaseCommand):
-    help = "Scan for due expiry alerts and queue them (once; run it from cron or by hand)."
+    help = (
+        "Scan for due expiry alerts and notices (stale estimates, signposts, weekly digests) "
+        "and queue them (once; run it from cron or by hand)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,6 +40,12 @@ class Command(BaseCommand):
             "Scanned: {judgements} judgement(s) due, {queued} alert(s) queued, "
             "{skipped} skipped as superseded, {requeued} requeued, "
             "{digest} digest(s) queued.".format(**summary)
+        )
+        notices = notice_scan.run_once(now=now, enqueue=None if send else notice_tasks.enqueuer())
+        self.stdout.write(
+            "Freshness: {looked} judgement(s) looked at, {nudges} nudge(s), "
+            "{signpost_notices} signpost notice(s), {lapsed} signpost(s) lapsed; "
+            "{weekly} weekly digest(s) queued, {requeued} notice(s) requeued.".format(**notices)
         )
         if send:
             self._send_pending(now)
@@ -50,4 +65,9 @@ class Command(BaseCommand):
                 sent += sending.send_digest(pk, now=now) == "sent"
             except sending.SendFailed as exc:
                 self.stderr.write(f"Digest {pk} failed (will be retried next run): {exc}")
+        for pk in outbox.pending_due(now=now):
+            try:
+                sent += notice_sending.send_notice(pk, now=now) == "sent"
+            except notice_sending.SendFailed as exc:
+                self.stderr.write(f"Notice {pk} failed (will be retried next run): {exc}")
         self.stdout.write(f"Sent {sent} email(s).")
