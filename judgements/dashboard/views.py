@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from judgements import access
 from judgements.dashboard import queries as dashboard
+from judgements.freshness import sections as freshness
 from judgements.models import Judgement, Resolution, Status, Team
 from judgements.track_records import scorecards
 from judgements.track_records.views import requested_scale, scores_context
@@ -94,6 +95,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "overdue": dashboard.overdue(judgements, today=today),
         "contested": dashboard.contested(judgements),
         "recent": dashboard.recent_indicators(judgements, span=span),
+        "due_panel": freshness.dashboard_panel(
+            judgements, now=timezone.now(), team_slug=scope.team.slug if scope.team else None
+        ),
         **scores_context(
             scorecards.summary(scope.resolutions.filter(dashboard.closed_within(span))),
             scale_key=requested_scale(request),

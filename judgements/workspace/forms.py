@@ -32,6 +32,7 @@ from judgements.fields import (
     SourceURLField,
     held_to,
 )
+from judgements.freshness.forms import signpost_field
 from judgements.models import (
     Assessment,
     Confidence,
@@ -308,8 +309,11 @@ class IndicatorForm(Plain, forms.ModelForm):
             "source": forms.TextInput(),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signposts: list | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # "Shows a signpost" (docs/design.md §2.10), when the judgement has one waiting.
+        if signposts and (field := signpost_field(signposts)) is not None:
+            self.fields["signpost"] = field
         self.fields["direction"].choices = [
             (Direction.SUPPORTS, "For (supports it)"),
             (Direction.UNDERMINES, "Against (undermines it)"),
@@ -429,6 +433,11 @@ class ListFilterForm(Plain, forms.Form):
         queryset=Assessment.objects.all(), required=False, empty_label="Any assessment"
     )
     term = forms.ChoiceField(required=False, label="Term")
+    look = forms.ChoiceField(
+        required=False,
+        label="Freshness",
+        choices=[("", "Any"), ("due", "Due for a look")],
+    )
     sort = forms.ChoiceField(
         required=False,
         label="Sort",
@@ -474,6 +483,8 @@ class ListFilterForm(Plain, forms.Form):
                 judgements = judgements.filter(**{name: data[name]})
         if data.get("term"):
             judgements = judgements.filter(term_filter(site_scale().term(data["term"])))
+        if data.get("look") == "due":
+            judgements = judgements.due_for_a_look(timezone.now())
         judgements = judgements.filter(self.figure_condition(data))
         return judgements.order_by(*SORTS.get(data.get("sort") or "end", SORTS["end"]))
 

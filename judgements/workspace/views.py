@@ -24,6 +24,8 @@ from django_htmx.http import retarget
 
 from judgements import access, workflows
 from judgements.core.placement import in_step, placement_text
+from judgements.freshness import forms as freshness_forms
+from judgements.freshness import sections as freshness
 from judgements.models import (
     Assessment,
     ChangeRecord,
@@ -113,6 +115,7 @@ class ListRow:
     judgement: Judgement
     status: str
     days_left: int
+    look: str = ""  # why it is due for a look (freshness.sections.list_reasons), else ""
 
 
 def listed_judgements(user, form: ListFilterForm, *, today) -> Any:
@@ -129,7 +132,11 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, user=request.user)
     paginator = Paginator(listed_judgements(request.user, form, today=today), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [ListRow(j, j.status(today), j.days_left(today)) for j in page.object_list]
+    looks = freshness.list_reasons(list(page.object_list), now=timezone.now())
+    rows = [
+        ListRow(j, j.status(today), j.days_left(today), looks.get(j.pk, ""))
+        for j in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     figure_filters = [
@@ -158,7 +165,17 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
     if not access.can_create_anywhere(request.user):
         raise PermissionDenied("You can create judgements only in a team you belong to.")
     form = JudgementForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    signpost_rows = freshness_forms.new_signpost_forms(request.POST or None)
+    valid = request.method == "POST" and form.is_valid()
+    signposts = None
+    if request.method == "POST":
+        data = form.cleaned_data if valid else {}
+        signposts = freshness_forms.clean_new_signposts(
+            signpost_rows,
+            window_start=data.get("window_start"),
+            window_end=data.get("window_end"),
+        )
+    if valid and signposts is not None:
         data = form.cleaned_data
         try:
             judgement = workflows.create_judgement(
@@ -174,6 +191,7 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
                 probability=data["probability"],
                 confidence=data["confidence"],
                 rationale=data["rationale"],
+                signposts=signposts,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -182,7 +200,8 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
             return redirect(judgement)
     probability = form.cleaned_data.get("probability") if form.is_bound else None
     placement = placement_text(probability, site_scale())
-    return render(request, "workspace/new.html", {"form": form, "placement": placement})
+    context = {"form": form, "placement": placement, "signpost_rows": signpost_rows}
+    return render(request, "workspace/new.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,7 +265,8 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     resolutions and alerts, each in one query; work out what this user may do; build the
     chart; create the empty forms the page offers to this user (bound ones passed in win).
     """
-    user, today = request.user, timezone.localdate()
+    user, now = request.user, timezone.now()
+    today = timezone.localdate(now)
     # Long logs show their newest LOG_PAGE rows; "Show all" links ask for the rest.
     show_all = {name: request.GET.get(name) == "all" for name in ("indicators", "history")}
     changes = list(ChangeRecord.objects.filter(judgement=judgement).select_related("actor"))
@@ -267,6 +287,10 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     close = workflows.estimate_close(judgement)
     can_revise = may_edit and not resolved and timezone.now() < close
     can_resolve = access.can_resolve(user, judgement)
+    # Signposts and freshness (judgements/freshness): the first screen's "look" line and the
+    # signposts section, each a partial of its own.
+    sections = freshness.judgement_sections(user, judgement, now=now)
+    signposts = sections["signposts"]["rows"]
     context = {
         "judgement": judgement,
         "today": today,
@@ -293,7 +317,11 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
         "can_revise": can_revise,
         "can_resolve": can_resolve,
         "window_closed": not resolved and timezone.now() >= close,
-        "indicator_form": IndicatorForm(prefix="indicator") if may_log else None,
+        "indicator_form": (
+            IndicatorForm(prefix="indicator", signposts=signposts) if may_log else None
+        ),
+        **sections,
+        "signpost_marks": freshness.timeline_marks(judgement, signposts, today),
         "revise_form": ReviseEstimateForm(indicators=indicators) if can_revise else None,
         "resolve_form": ResolveForm(prefix="resolve", judgement=judgement) if can_resolve else None,
     }
@@ -350,7 +378,8 @@ def judgement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def indicator_add(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_logger(request, reference)
-    form = IndicatorForm(request.POST, prefix="indicator")
+    signposts = list(judgement.signposts.all())
+    form = IndicatorForm(request.POST, prefix="indicator", signposts=signposts)
     if form.is_valid():
         try:
             indicator = workflows.log_indicator(judgement, by=request.user, **form.cleaned_data)

@@ -158,7 +158,7 @@ def test_csv_export_lists_expiring_overdue_and_contested(client, maya, known):
 
 def _dashboard_queries(client, django_assert_max_num_queries, n):
     generate(judgements=n, indicators_per_judgement=2, seed=n)
-    with django_assert_max_num_queries(14) as captured:
+    with django_assert_max_num_queries(16) as captured:
         response = client.get("/dashboard/")
     assert response.status_code == 200
     return len(captured)

@@ -527,7 +527,7 @@ def test_signposts_keep_their_rules(alice, east_asia):
         signpost, by=alice, text="Fine, sharper", direction="undermines", expected_by=None
     )
     edited = judgement.changes.filter(action=ChangeAction.SIGNPOST_EDITED).get()
-    assert edited.changes["signpost %d text" % signpost.pk] == {
+    assert edited.changes[f"signpost {signpost.pk} text"] == {
         "before": "Fine",
         "after": "Fine, sharper",
     }

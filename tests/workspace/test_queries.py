@@ -12,7 +12,7 @@ from django.utils import timezone
 from judgements.models import ChangeRecord, Estimate, Indicator, Judgement
 
 LIST_QUERIES = 10
-DETAIL_QUERIES = 14
+DETAIL_QUERIES = 15  # 14, and the signposts section (judgements/freshness)
 HTMX = {"HX-Request": "true"}
 
 
@@ -98,8 +98,9 @@ def test_adding_an_indicator_runs_a_constant_number_of_queries(
         "indicator-credibility": "3",
     }
     # The row, the judgement's stored balance, its history record, the transaction and a
-    # fresh judgement, then the same page.
-    with django_assert_max_num_queries(DETAIL_QUERIES + 6):
+    # fresh judgement, then the same page; and the freshness watch: the signposts the form
+    # offers, and refresh_look's signposts, Nth indicator and update.
+    with django_assert_max_num_queries(DETAIL_QUERIES + 10):
         response = client.post(f"/judgements/{judgement.reference}/indicators/", data, headers=HTMX)
     assert "One more" in response.content.decode()
 
