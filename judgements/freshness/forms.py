@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -100,15 +101,17 @@ def clean_new_signposts(
             ok = False
             continue
         end = window_end or (window_start and rules.default_window_end(window_start))
-        if end:
-            ok &= held_to(
-                row,
-                rules.check_expected_by,
-                row.cleaned_data["expected_by"],
-                written_on=timezone.localdate(),
-                window_end=end,
-            )
-        drafts.append(row.draft())
+        draft = row.draft()
+        if end and not held_to(
+            row,
+            rules.check_expected_by,
+            draft.expected_by,
+            written_on=timezone.localdate(),
+            window_end=end,
+        ):
+            ok = False
+            continue
+        drafts.append(draft)
     return drafts if ok else None
 
 
@@ -174,3 +177,49 @@ class ReaffirmForm(Plain, forms.Form):
         widget=forms.TextInput(),
         help_text="A few words: it is recorded as an estimate with the same number.",
     )
+
+
+SIGNPOST_LINE_HELP = (
+    "Optional. One signpost per line: start with + if seeing it would support the judgement, "
+    "− if it would undermine it; end with “by 2026-09-30” for an expected-by day."
+)
+_BY_DAY = re.compile(r"\s+by\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
+
+
+def parse_signpost_lines(
+    text: str, *, written_on: dt.date, window_end: dt.date | None
+) -> tuple[list[workflows.DraftSignpost], list[str]]:
+    """Signposts written one per line ("+ text by 2026-09-30", "- text"), as drafts held to the
+    signpost rules, and the problems found (each naming its line)."""
+    drafts, problems = [], []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        sign, rest = line[0], line[1:].strip()
+        direction = {"+": Direction.SUPPORTS, "-": Direction.UNDERMINES, "−": Direction.UNDERMINES}
+        if sign not in direction:
+            problems.append(f"Line {number}: start with + (supports) or − (undermines).")
+            continue
+        expected_by = None
+        if match := _BY_DAY.search(rest):
+            try:
+                expected_by = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                problems.append(f"Line {number}: {match.group(1)} is not a date.")
+                continue
+            rest = rest[: match.start()].strip()
+        draft = workflows.DraftSignpost(
+            text=rest, direction=direction[sign], expected_by=expected_by
+        )
+        try:
+            rules.check_signpost_text(draft.text)
+            if window_end is not None:
+                rules.check_expected_by(expected_by, written_on=written_on, window_end=window_end)
+            else:
+                rules.check_year(expected_by, field="expected_by")
+        except rules.RuleBroken as broken:
+            problems.append(f"Line {number}: {broken.message}")
+            continue
+        drafts.append(draft)
+    return drafts, problems

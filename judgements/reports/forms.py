@@ -13,11 +13,13 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from judgements import rules
 from judgements.core.placement import Disagreement, entered_probability
 from judgements.core.scales import SCALE_CHOICES, get_scale
 from judgements.fields import BoundedDateField, Plain, held_to
+from judgements.freshness.forms import SIGNPOST_LINE_HELP, parse_signpost_lines
 from judgements.models import Team
 from judgements.reports import documents
 from judgements.reports.extraction import Candidate, IndicatorDraft, draft_indicator
@@ -130,6 +132,12 @@ class CandidateForm(Plain, forms.Form):
         help_text="One indicator per line; citations in [brackets], (Author, 2024) or URLs "
         "are kept as its source.",
     )
+    signposts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Signposts",
+        help_text=SIGNPOST_LINE_HELP,
+    )
     reasons = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, scale: str = "phia", **kwargs) -> None:
@@ -168,6 +176,12 @@ class CandidateForm(Plain, forms.Form):
                 self.add_error(name, "Give the date (YYYY-MM-DD).")
         if start and end:
             held_to(self, rules.check_window, start, end)
+        drafts, problems = parse_signpost_lines(
+            data.get("signposts") or "", written_on=timezone.localdate(), window_end=end
+        )
+        for problem in problems:
+            self.add_error("signposts", problem)
+        data["signpost_drafts"] = drafts
         return data
 
     def _clean_estimate(self, data: dict) -> None:
@@ -196,6 +210,11 @@ class CandidateForm(Plain, forms.Form):
     def chosen_probability(self) -> Decimal:
         """The number entered, or the chosen term's midpoint (set by ``clean``)."""
         return self.cleaned_data["chosen_probability"]
+
+    @property
+    def signpost_drafts(self) -> list:
+        """The signposts written on the candidate (``freshness.forms.parse_signpost_lines``)."""
+        return self.cleaned_data.get("signpost_drafts", [])
 
     @property
     def indicator_drafts(self) -> list[IndicatorDraft]:

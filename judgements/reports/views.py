@@ -34,7 +34,8 @@ from judgements.reports.forms import (
 
 PREFIX_ASSESSMENT = "assessment"
 PREFIX_CANDIDATES = "kj"
-# One review page: ten fields a candidate must stay under DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+# One review page: eleven fields a candidate (signposts included) must stay under
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
 MAX_CANDIDATES = 80
 
 
@@ -172,6 +173,7 @@ def _create(request: HttpRequest, data: dict, accepted: list) -> Assessment:
                 )
                 for draft in form.indicator_drafts
             ],
+            signposts=form.signpost_drafts,
         )
         for form in accepted
     ]
