@@ -60,16 +60,35 @@ RESOLUTION_COLUMNS = (
     "window_start",
     "window_end",
 )
+# Signposts (docs/design.md §2.10, §7.5a): one row each; the indicator that showed one names
+# it by its text in indicators.csv's ``signpost`` column.
+SIGNPOST_COLUMNS = (
+    "reference",
+    "text",
+    "direction",
+    "expected_by",
+    "created_at",
+    "created_by",
+    "seen_on",
+    "seen_indicator",
+    "lapsed_on",
+    "withdrawn_at",
+    "withdrawn_reason",
+)
+SIGNPOST_EXTRA = ("withdrawn_by",)
+INDICATOR_SIGNPOST = ("signpost",)
 REQUIRED = {
     "judgements.csv": ("reference", "statement", "owner", "team", "window_start", "probability"),
     "estimates.csv": ("reference", "made_at", "probability"),
     "indicators.csv": ("reference", "observed_on", "direction", "summary"),
     "resolutions.csv": ("reference", "outcome", "resolved_at", "window_start", "window_end"),
+    "signposts.csv": ("reference", "text", "direction"),
 }
 
 FILES = {
     "judgements.csv": JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA,
     "estimates.csv": ESTIMATE_COLUMNS,
-    "indicators.csv": INDICATOR_COLUMNS + INDICATOR_EXTRA,
+    "indicators.csv": INDICATOR_COLUMNS + INDICATOR_EXTRA + INDICATOR_SIGNPOST,
     "resolutions.csv": RESOLUTION_COLUMNS,
+    "signposts.csv": SIGNPOST_COLUMNS + SIGNPOST_EXTRA,
 }

@@ -1,11 +1,12 @@
 """Export judgement history as the interchange files of docs/design.md §7.
 
-Writes ``judgements.csv``, ``estimates.csv``, ``indicators.csv`` and ``resolutions.csv``
-(earlier resolutions of re-resolved judgements) with the optional extra columns
+Writes ``judgements.csv``, ``estimates.csv``, ``indicators.csv`` (with the ``signpost`` each
+one showed), ``resolutions.csv`` (earlier resolutions of re-resolved judgements) and
+``signposts.csv`` with the optional extra columns
 ``importing`` documents, so that importing the export into an empty database reproduces
 every judgement, estimate, indicator and resolution. UTF-8, one header row; times are
 ISO 8601 in UTC; probabilities are decimals. Not carried: watchers, the indicators an
-estimate cites, alerts and the change history (an import writes its own "imported" entry).
+estimate cites, alerts, notices and the change history (an import writes its own "imported" entry).
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
     INDICATOR_EXTRA,
+    INDICATOR_SIGNPOST,
     JUDGEMENT_COLUMNS,
     JUDGEMENT_EXTRA,
     RESOLUTION_COLUMNS,
+    SIGNPOST_COLUMNS,
+    SIGNPOST_EXTRA,
 )
-from judgements.models import Estimate, Indicator, Judgement, Resolution
+from judgements.models import Estimate, Indicator, Judgement, Resolution, Signpost
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,13 @@ class ExportResult:
     estimates: int
     indicators: int
     earlier_resolutions: int = 0
+    signposts: int = 0
 
     def __str__(self) -> str:
         return (
             f"Exported {self.judgements} judgements, {self.estimates} revisions, "
-            f"{self.indicators} indicators and {self.earlier_resolutions} earlier resolutions."
+            f"{self.indicators} indicators, {self.earlier_resolutions} earlier resolutions "
+            f"and {self.signposts} signposts."
         )
 
 
@@ -73,8 +79,8 @@ def _estimates_by_judgement(judgements: QuerySet[Judgement]) -> dict[int, list[d
 def export_judgements(
     directory: Path | str, judgements: QuerySet[Judgement] | None = None
 ) -> ExportResult:
-    """Write the four files (judgements, estimates, indicators and earlier resolutions) into
-    ``directory`` (created if missing, files overwritten)."""
+    """Write the five files (judgements, estimates, indicators, earlier resolutions and
+    signposts) into ``directory`` (created if missing, files overwritten)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     judgements = judgements if judgements is not None else Judgement.objects.all()
@@ -113,7 +119,8 @@ def export_judgements(
             revisions += len(later)
     indicators = _write_indicators(directory / "indicators.csv", judgements)
     earlier = _write_earlier_resolutions(directory / "resolutions.csv", judgements)
-    return ExportResult(count, revisions, indicators, earlier)
+    signposts = _write_signposts(directory / "signposts.csv", judgements)
+    return ExportResult(count, revisions, indicators, earlier, signposts)
 
 
 def _judgement_row(judgement: Judgement, first: dict) -> list[str]:
@@ -147,10 +154,16 @@ def _write_indicators(path: Path, judgements: QuerySet[Judgement]) -> int:
         .select_related("judgement", "logged_by", "retracted_by")
         .order_by("judgement__reference", "logged_at", "pk")
     )
+    # The signpost each indicator showed, by its text (one query).
+    shown = dict(
+        Signpost.objects.filter(judgement__in=judgements, seen_indicator__isnull=False).values_list(
+            "seen_indicator_id", "text"
+        )
+    )
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(INDICATOR_COLUMNS + INDICATOR_EXTRA)
+        writer.writerow(INDICATOR_COLUMNS + INDICATOR_EXTRA + INDICATOR_SIGNPOST)
         for i in rows.iterator(chunk_size=2000):
             writer.writerow(
                 [
@@ -168,6 +181,7 @@ def _write_indicators(path: Path, judgements: QuerySet[Judgement]) -> int:
                     _moment(i.retracted_at),
                     i.retracted_by.get_username() if i.retracted_by else "",
                     i.retraction_reason,
+                    shown.get(i.pk, ""),
                 ]
             )
             count += 1
@@ -198,6 +212,38 @@ def _write_earlier_resolutions(path: Path, judgements: QuerySet[Judgement]) -> i
                     r.source_url,
                     _day(r.window_start),
                     _day(r.window_end),
+                ]
+            )
+            count += 1
+    return count
+
+
+def _write_signposts(path: Path, judgements: QuerySet[Judgement]) -> int:
+    """Every signpost, withdrawn ones included, with its state (docs/design.md §7.5a)."""
+    rows = (
+        Signpost.objects.filter(judgement__in=judgements)
+        .select_related("judgement", "created_by", "seen_indicator", "withdrawn_by")
+        .order_by("judgement__reference", "created_at", "pk")
+    )
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SIGNPOST_COLUMNS + SIGNPOST_EXTRA)
+        for s in rows.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    s.judgement.reference,
+                    s.text,
+                    s.direction,
+                    _day(s.expected_by),
+                    _moment(s.created_at),
+                    s.created_by.get_username(),
+                    _day(s.seen_on),
+                    s.seen_indicator.summary if s.seen_indicator else "",
+                    _day(s.lapsed_on),
+                    _moment(s.withdrawn_at),
+                    s.withdrawn_reason,
+                    s.withdrawn_by.get_username() if s.withdrawn_by else "",
                 ]
             )
             count += 1

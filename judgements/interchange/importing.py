@@ -21,6 +21,10 @@ Choices of our own (docs/design.md §7 states them as rules):
 - Optional extra columns that make export → import lossless: judgements.csv ``rationale``,
   ``created_by``, ``resolved_by``, ``resolution_source_url``; indicators.csv
   ``retracted_at``, ``retracted_by``, ``retraction_reason``. Files without them import fine.
+- Signposts (``signposts.csv``, optional): one row each, named within their judgement by
+  their text; the indicator that showed one names it in indicators.csv's ``signpost``
+  column, and ``seen_on`` is that indicator's day. Events the current estimate already took
+  into account (seen or lapsed before it was made) are not emailed about after the import.
 - Alerts: resolved judgements get no alert schedule (``next_alert_at`` None); open ones are
   armed like new ones (``expiry.policy.first_alert_at``). A window whose thresholds are already past
   is then caught up by the next scan with the single most urgent alert, the older thresholds
@@ -62,13 +66,17 @@ from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
     INDICATOR_EXTRA,
+    INDICATOR_SIGNPOST,
     JUDGEMENT_COLUMNS,
     JUDGEMENT_EXTRA,
     LENGTHS,
     REQUIRED,
     RESOLUTION_COLUMNS,
+    SIGNPOST_COLUMNS,
+    SIGNPOST_EXTRA,
 )
 from judgements.models import (
+    SIGNPOST_DIRECTIONS,
     Assessment,
     ChangeAction,
     ChangeRecord,
@@ -81,6 +89,7 @@ from judgements.models import (
     Outcome,
     Reliability,
     Resolution,
+    Signpost,
     Strength,
     Team,
 )
@@ -114,6 +123,7 @@ class ImportResult:
     estimates: int = 0
     indicators: int = 0
     resolutions: int = 0
+    signposts: int = 0
     already_present: int = 0
     users_created: list[str] = field(default_factory=list)
     teams_created: list[str] = field(default_factory=list)
@@ -123,9 +133,9 @@ class ImportResult:
         return (
             f"Imported {self.judgements} judgements, {self.estimates} estimates "
             f"(first ones included), {self.indicators} indicators, {self.resolutions} "
-            f"resolutions; {self.already_present} references were already present and left "
-            f"unchanged; created {len(self.users_created)} users, {len(self.teams_created)} "
-            f"teams, {len(self.assessments_created)} assessments."
+            f"resolutions, {self.signposts} signposts; {self.already_present} references were "
+            f"already present and left unchanged; created {len(self.users_created)} users, "
+            f"{len(self.teams_created)} teams, {len(self.assessments_created)} assessments."
         )
 
 
@@ -336,6 +346,7 @@ class _JudgementRow:
     estimates: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     earlier: list[dict[str, Any]] = field(default_factory=list)  # earlier resolutions
+    signposts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -516,6 +527,7 @@ def _parse_indicator(
                 "retracted_at": retracted_at,
                 "retracted_by": (row.get("retracted_by") or parent.owner) if reason else "",
                 "retraction_reason": reason,
+                "signpost": row.get("signpost"),
             }
         )
 
@@ -589,12 +601,19 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     known = set(seen) | _existing_references(_other_references(directory))
     for name, columns, parse in (
         ("estimates.csv", ESTIMATE_COLUMNS, _parse_estimate),
-        ("indicators.csv", INDICATOR_COLUMNS + INDICATOR_EXTRA, _parse_indicator),
+        (
+            "indicators.csv",
+            INDICATOR_COLUMNS + INDICATOR_EXTRA + INDICATOR_SIGNPOST,
+            _parse_indicator,
+        ),
         ("resolutions.csv", RESOLUTION_COLUMNS, _parse_resolution),
+        ("signposts.csv", SIGNPOST_COLUMNS + SIGNPOST_EXTRA, _parse_signpost),
     ):
         if (directory / name).exists():
             for row in _read(directory / name, columns, errors):
                 _guarded(parse, row, judgements, known, today)
+    for parent in judgements.values():
+        _link_signposts(parent, errors)
     usernames = _usernames(judgements)
     existing_users = {
         u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)
@@ -619,7 +638,7 @@ def _guarded(parse: Any, row: _Row, *args: Any) -> Any:
 def _other_references(directory: Path) -> list[str]:
     """References named in the other files (to look up in the database)."""
     names = set()
-    for name in ("estimates.csv", "indicators.csv", "resolutions.csv"):
+    for name in ("estimates.csv", "indicators.csv", "resolutions.csv", "signposts.csv"):
         path = directory / name
         if path.exists():
             # A broken file is reported when it is read properly.
@@ -638,6 +657,8 @@ def _usernames(judgements: dict[str, _JudgementRow]) -> set[str]:
         names.update({j.owner, j.created_by, j.resolved_by if j.outcome else j.owner})
         names.update(e["author"] for e in j.estimates)
         names.update(r["resolved_by"] for r in j.earlier)
+        names.update(s["created_by"] for s in j.signposts)
+        names.update(s["withdrawn_by"] for s in j.signposts if s["withdrawn_by"])
         for indicator in j.indicators:
             names.add(indicator["logged_by"])
             if indicator["retracted_by"]:
@@ -664,6 +685,10 @@ def _report_unknown_users(
             check("estimates.csv", e["line"], "author", e["author"])
         for r in j.earlier:
             check("resolutions.csv", r["line"], "resolved_by", r["resolved_by"])
+        for s in j.signposts:
+            check("signposts.csv", s["line"], "created_by", s["created_by"])
+            if s["withdrawn_by"]:
+                check("signposts.csv", s["line"], "withdrawn_by", s["withdrawn_by"])
         for i in j.indicators:
             check("indicators.csv", i["line"], "logged_by", i["logged_by"])
             if i["retracted_by"]:
@@ -708,7 +733,9 @@ def import_judgements(
         result.judgements = len(created)
         result.estimates = _create_estimates(new, created, users)
         result.resolutions = _create_resolutions(new, created, users)
-        result.indicators = _create_indicators(new, created, users)
+        indicators = {}
+        result.indicators = _create_indicators(new, created, users, indicators)
+        result.signposts = _create_signposts(new, created, users, indicators)
         workflows.after_bulk_write([j.pk for j in created.values()])
         _record_imports(new, created, directory)
     return result
@@ -894,17 +921,27 @@ def _create_resolutions(
 
 
 def _create_indicators(
-    new: list[_JudgementRow], created: dict[str, Judgement], users: dict[str, Any]
+    new: list[_JudgementRow],
+    created: dict[str, Judgement],
+    users: dict[str, Any],
+    by_line: dict[int, Indicator],
 ) -> int:
+    """Bulk-create the indicators; ``by_line`` collects each by its line in indicators.csv
+    (the signposts they showed point at them)."""
+
     def rows() -> Iterator[Indicator]:
         for j in new:
             for i in j.indicators:
-                values = {k: v for k, v in i.items() if k not in ("line", "retracted_by")}
-                yield Indicator(
+                values = {
+                    k: v for k, v in i.items() if k not in ("line", "retracted_by", "signpost")
+                }
+                indicator = Indicator(
                     judgement=created[j.reference],
                     retracted_by=users[i["retracted_by"]] if i["retracted_by"] else None,
                     **{**values, "logged_by": users[i["logged_by"]]},
                 )
+                by_line[i["line"]] = indicator
+                yield indicator
 
     return _bulk(Indicator, rows())
 
@@ -942,3 +979,173 @@ def _bulk(model: Any, objects: Iterator[Any]) -> int:
         model.objects.bulk_create(batch)
         count += len(batch)
     return count
+
+
+# --- Signposts (docs/design.md §2.10, §7.5a) --------------------------------------------------
+
+
+def _parse_signpost(
+    row: _Row, judgements: dict[str, _JudgementRow], known: set[str], today: dt.date
+) -> None:
+    """One signpost (signposts.csv), held to the app's signpost rules."""
+    reference = row.required("reference")
+    row.at_most("created_by", 150)
+    row.at_most("withdrawn_by", 150)
+    text = row.required("text")
+    if text:
+        row.holds("text", rules.check_signpost_text, text)
+    direction = row.choice("direction", SIGNPOST_DIRECTIONS)
+    expected_by = row.date("expected_by", required=False)
+    created_at = row.moment("created_at", today=today)
+    seen_on = row.date("seen_on", required=False)
+    if seen_on:
+        row.holds(
+            "seen_on", rules.check_observed_on, seen_on, today=today, value=row.get("seen_on")
+        )
+    lapsed_on = row.date("lapsed_on", required=False)
+    if lapsed_on and expected_by is None:
+        row.error("lapsed_on", "a signpost lapses only after an expected_by day")
+    elif lapsed_on and expected_by and lapsed_on != expected_by + dt.timedelta(days=1):
+        day = expected_by + dt.timedelta(days=1)
+        row.error("lapsed_on", f"a signpost lapses the day after expected_by ({day})")
+    elif lapsed_on and lapsed_on > today:
+        row.error("lapsed_on", f"{lapsed_on} is in the future (today is {today})")
+    withdrawn_at = row.moment("withdrawn_at", today=today)
+    reason = row.get("withdrawn_reason")
+    if bool(withdrawn_at) != bool(reason):
+        row.error("withdrawn_reason", "a withdrawal needs both withdrawn_at and a reason")
+    if reference and reference not in judgements and reference not in known:
+        row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
+    parent = judgements.get(reference or "")
+    written = created_at
+    if parent:
+        written = created_at or parent.created_at
+        if written < parent.created_at:
+            row.error("created_at", f"is before the judgement was made ({parent.created_at})")
+        elif expected_by:
+            row.holds(
+                "expected_by",
+                rules.check_expected_by,
+                expected_by,
+                written_on=timezone.localdate(written),
+                window_end=parent.window_end,
+                value=row.get("expected_by"),
+            )
+        twin = next((s for s in parent.signposts if s["text"] == text), None)
+        if twin is not None:
+            row.error("text", f"the same signpost of {reference} is already on line {twin['line']}")
+    if row.ok and parent:
+        parent.signposts.append(
+            {
+                "line": row.line,
+                "text": text,
+                "direction": direction,
+                "expected_by": expected_by,
+                "created_at": written,
+                "created_by": row.get("created_by") or parent.owner,
+                "seen_on": seen_on,
+                "seen_indicator": row.get("seen_indicator"),
+                "lapsed_on": lapsed_on,
+                "withdrawn_at": withdrawn_at,
+                "withdrawn_reason": reason,
+                "withdrawn_by": (row.get("withdrawn_by") or parent.owner) if reason else "",
+                "indicator": None,
+            }
+        )
+
+
+def _link_signposts(parent: _JudgementRow, errors: list[RowError]) -> None:
+    """Pair each signpost with the indicator that showed it (indicators.csv ``signpost``, or
+    signposts.csv ``seen_indicator`` naming its summary); it is seen on that indicator's day."""
+    by_text = {s["text"]: s for s in parent.signposts}
+    for i in parent.indicators:
+        name = i["signpost"]
+        if not name:
+            continue
+        signpost = by_text.get(name)
+        if signpost is None:
+            message = f"{name!r} is not a signpost of {parent.reference} in signposts.csv"
+            errors.append(RowError("indicators.csv", i["line"], "signpost", message))
+        elif signpost["indicator"] is not None:
+            other = signpost["indicator"]["line"]
+            message = f"that signpost is already shown by the indicator on line {other}"
+            errors.append(RowError("indicators.csv", i["line"], "signpost", message))
+        elif i["retracted_at"]:
+            message = "a retracted indicator shows no signpost"
+            errors.append(RowError("indicators.csv", i["line"], "signpost", message))
+        else:
+            signpost["indicator"] = i
+    for s in parent.signposts:
+        indicator = s["indicator"]
+        if indicator is None and s["seen_indicator"]:
+            matches = [
+                i
+                for i in parent.indicators
+                if i["summary"] == s["seen_indicator"] and not i["retracted_at"]
+            ]
+            if len(matches) != 1:
+                found = "no active indicator" if not matches else f"{len(matches)} indicators"
+                message = (
+                    f"names {found} of {parent.reference} in indicators.csv; name the "
+                    "signpost in that indicator's signpost column instead"
+                )
+                errors.append(RowError("signposts.csv", s["line"], "seen_indicator", message))
+                continue
+            indicator = s["indicator"] = matches[0]
+        if indicator is None:
+            continue
+        if s["seen_indicator"] and s["seen_indicator"] != indicator["summary"]:
+            message = f"is not the summary of the indicator on line {indicator['line']}"
+            errors.append(RowError("signposts.csv", s["line"], "seen_indicator", message))
+        if s["seen_on"] is None:
+            s["seen_on"] = indicator["observed_on"]
+        elif s["seen_on"] != indicator["observed_on"]:
+            message = (
+                f"a signpost is seen on the day of the indicator that showed it "
+                f"({indicator['observed_on']})"
+            )
+            errors.append(RowError("signposts.csv", s["line"], "seen_on", message))
+
+
+def _create_signposts(
+    new: list[_JudgementRow],
+    created: dict[str, Judgement],
+    users: dict[str, Any],
+    indicators: dict[int, Indicator],
+) -> int:
+    """Bulk-create the signposts. News the current estimate already took into account (seen
+    or lapsed before it was made) counts as told: the next scan emails only what is new."""
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+
+    def rows() -> Iterator[Signpost]:
+        for j in new:
+            latest = max([j.created_at, *(e["made_at"] for e in j.estimates)])
+            for s in j.signposts:
+                indicator = indicators[s["indicator"]["line"]] if s["indicator"] else None
+                seen_at = None
+                if s["seen_on"] is not None:
+                    seen_at = (
+                        indicator.logged_at if indicator else scoring.opening(s["seen_on"], tz)
+                    )
+                signpost = Signpost(
+                    judgement=created[j.reference],
+                    text=s["text"],
+                    direction=s["direction"],
+                    expected_by=s["expected_by"],
+                    created_at=s["created_at"],
+                    created_by=users[s["created_by"]],
+                    seen_on=s["seen_on"],
+                    seen_at=seen_at,
+                    seen_indicator=indicator,
+                    lapsed_on=s["lapsed_on"],
+                    withdrawn_at=s["withdrawn_at"],
+                    withdrawn_by=users[s["withdrawn_by"]] if s["withdrawn_by"] else None,
+                    withdrawn_reason=s["withdrawn_reason"],
+                )
+                news = signpost.news_at(timezone.localdate(now))
+                if news is not None and news <= latest:
+                    signpost.notified_at = now
+                yield signpost
+
+    return _bulk(Signpost, rows())

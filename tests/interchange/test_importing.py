@@ -36,7 +36,9 @@ from judgements.models import (
     Estimate,
     Indicator,
     Judgement,
+    Notice,
     Resolution,
+    Signpost,
     Team,
     Watch,
 )
@@ -111,6 +113,18 @@ def indicator_row(reference="KJ-2025-0001", **cells):
         "credibility": "2",
         "logged_by": "alice",
         "logged_at": "",
+    }
+    row.update(cells)
+    return row
+
+
+def signpost_row(reference="KJ-2025-0001", **cells):
+    row = {
+        "reference": reference,
+        "text": "A second launch site is readied.",
+        "direction": "supports",
+        "expected_by": "2025-06-30",
+        "created_by": "alice",
     }
     row.update(cells)
     return row
@@ -464,9 +478,11 @@ def empty_the_database() -> None:
     Judgement.objects.update(current_estimate=None, resolution=None)
     for model in (
         Alert,
+        Notice,
         ChangeRecord,
         Watch,
         Resolution,
+        Signpost,
         Indicator,
         Estimate,
         Judgement,
@@ -1007,9 +1023,19 @@ OUT_OF_RANGE_TIMES = {
     "9999-12-31T23:59:59",
     "0001-01-01T00:00:00+14:00",
 }
-DATE_COLUMNS = {"window_start", "window_end", "occurred_on", "observed_on"}
-TIME_COLUMNS = {"created_at", "resolved_at", "made_at", "logged_at", "retracted_at"}
-ERROR_LINE = re.compile(r"^(judgements|estimates|indicators|resolutions)\.csv:\d+: [^:\s]+: \S")
+DATE_COLUMNS = {
+    "window_start",
+    "window_end",
+    "occurred_on",
+    "observed_on",
+    "expected_by",
+    "seen_on",
+    "lapsed_on",
+}
+TIME_COLUMNS = {"created_at", "resolved_at", "made_at", "logged_at", "retracted_at", "withdrawn_at"}
+ERROR_LINE = re.compile(
+    r"^(judgements|estimates|indicators|resolutions|signposts)\.csv:\d+: [^:\s]+: \S"
+)
 FILE_COLUMNS = FILES
 
 
@@ -1034,6 +1060,7 @@ def garbage_files(directory: Path, file: str, column: str, value: str) -> Path:
         "estimates.csv": estimate_row(),
         "indicators.csv": {**{c: "" for c in INDICATOR_EXTRA}, **indicator_row()},
         "resolutions.csv": earlier_row(),
+        "signposts.csv": signpost_row(),
     }
     rows[file] = {**rows[file], column: value}
     for name in {"judgements.csv", file}:
@@ -1042,7 +1069,17 @@ def garbage_files(directory: Path, file: str, column: str, value: str) -> Path:
 
 
 def counts() -> tuple[int, ...]:
-    models = (Judgement, Estimate, Indicator, Resolution, Team, Assessment, ChangeRecord, User)
+    models = (
+        Judgement,
+        Estimate,
+        Indicator,
+        Resolution,
+        Signpost,
+        Team,
+        Assessment,
+        ChangeRecord,
+        User,
+    )
     return tuple(model.objects.count() for model in models)
 
 
