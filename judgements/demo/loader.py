@@ -126,6 +126,77 @@ def ensure_users() -> dict[str, User]:
     return users
 
 
+@dataclass(frozen=True)
+class DemoSignpost:
+    text: str
+    direction: str
+    expected_after_days: int | None = None  # expected by: this many days after publication
+    seen_after_days: int | None = None  # seen through an indicator observed then
+    seen_through: str = ""
+
+
+# Written with each key judgement (docs/design.md §8.2): one is seen, one lapses unseen, so
+# every state shows. The indicator that shows one is marked as demo material.
+DEMO_SIGNPOSTS = [
+    [
+        DemoSignpost(
+            "Japanese police expose another front business run for the Reconnaissance "
+            "General Bureau",
+            Direction.SUPPORTS,
+        ),
+        DemoSignpost(
+            "Chongryon's remittances to Pyongyang dry up for a whole quarter",
+            Direction.UNDERMINES,
+        ),
+    ],
+    [
+        DemoSignpost(
+            "A new arrest or indictment in Japan for espionage on Pyongyang's behalf",
+            Direction.SUPPORTS,
+            expected_after_days=150,
+        ),
+    ],
+    [
+        DemoSignpost(
+            "A Japanese firm or agency attributes an intrusion to a North Korean group "
+            "(Kimsuky, APT37 or Lazarus)",
+            Direction.SUPPORTS,
+            expected_after_days=240,
+            seen_after_days=120,
+            seen_through="Demo: a Japanese exchange attributes a breach of its hot wallets to "
+            "a North Korean group.",
+        ),
+    ],
+]
+
+
+def add_demo_signposts(judgement: Judgement, owner: User, signposts, *, written_at) -> None:
+    """The judgement's signposts, through the workflows; a seen one through its indicator."""
+    start = judgement.window_start
+    for demo in signposts:
+        expected_by = None
+        if demo.expected_after_days is not None:
+            expected_by = start + dt.timedelta(days=demo.expected_after_days)
+        signpost = workflows.add_signpost(
+            judgement,
+            by=owner,
+            text=demo.text,
+            direction=demo.direction,
+            expected_by=expected_by,
+            now=written_at,
+        )
+        if demo.seen_after_days is not None:
+            workflows.log_indicator(
+                judgement,
+                by=owner,
+                observed_on=start + dt.timedelta(days=demo.seen_after_days),
+                summary=demo.seen_through,
+                direction=demo.direction,
+                logged_at=written_at + dt.timedelta(days=demo.seen_after_days),
+                signpost=signpost,
+            )
+
+
 @transaction.atomic
 def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessment:
     title, summary, key_judgements = parse_sample(SAMPLE.read_text(encoding="utf-8"))
@@ -142,7 +213,7 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
     owners = ["alice", "alice", "lena"]
     start = assessment.published_on
     published_at = timezone.make_aware(dt.datetime.combine(start, dt.time(9)))
-    for kj, owner in zip(key_judgements, owners, strict=True):
+    for kj, owner, signposts in zip(key_judgements, owners, DEMO_SIGNPOSTS, strict=True):
         reference = f"KJ-{start.year}-{kj.number:04d}"
         if Judgement.objects.filter(reference=reference).exists():
             continue
@@ -171,6 +242,7 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
                 source=f"{SAMPLE_SOURCE} {citation}".strip(),
                 logged_at=published_at,  # the evidence the first estimate rests on
             )
+        add_demo_signposts(judgement, users[owner], signposts, written_at=published_at)
     return assessment
 
 

@@ -39,6 +39,25 @@ def test_demo_loads_every_role_and_the_sample_assessment():
     assert (kj1.indicators_for, kj1.indicators_against) == (0, 0)
 
 
+def test_the_sample_judgements_carry_signposts_one_seen_and_one_lapsed():
+    from judgements.models import Signpost, SignpostState
+
+    load_demo(today=TODAY)
+    states = [s.state(TODAY) for s in Signpost.objects.order_by("judgement__reference", "pk")]
+    assert states == [
+        SignpostState.NOT_SEEN,
+        SignpostState.NOT_SEEN,
+        SignpostState.LAPSED,
+        SignpostState.SEEN,
+    ]
+    seen = Signpost.objects.get(seen_on__isnull=False)
+    assert seen.seen_indicator.summary.startswith("Demo: ")
+    # A year-old estimate is due for a look on every sample judgement.
+    assert Judgement.objects.filter(team__slug="east-asia").count() == 3
+    now = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
+    assert Judgement.objects.filter(team__slug="east-asia").due_for_a_look(now).count() == 3
+
+
 def test_loading_the_demo_twice_duplicates_nothing():
     load_demo(today=TODAY)
     first = counts()

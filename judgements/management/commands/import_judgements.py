@@ -5,9 +5,9 @@ from judgements.interchange.importing import ImportFailed, import_judgements
 
 class Command(BaseCommand):
     help = (
-        "Import judgements.csv (and optional estimates.csv, indicators.csv, resolutions.csv) "
-        "from DIR, all or nothing. References already present are left unchanged, so "
-        "re-running is safe."
+        "Import judgements.csv (and optional estimates.csv, indicators.csv, resolutions.csv, "
+        "signposts.csv) from DIR, all or nothing. References already present are left "
+        "unchanged, so re-running is safe."
     )
 
     def add_arguments(self, parser):
