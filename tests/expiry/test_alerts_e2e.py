@@ -58,11 +58,12 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list = []
         self.lock = threading.Lock()
-        self.stall_next = False  # hold the next message, then refuse it: a send in flight
+        self.stall_next = False  # hold the next alert, then refuse it: a send in flight
         self.stalled = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall_next:
+        # Only an expiry alert is held: the outbox's nudges and digests pass as usual.
+        if self.stall_next and b"Message-ID: <alert-" in envelope.original_content:
             self.stall_next = False
             self.stalled.set()
             await asyncio.sleep(10)
@@ -76,6 +77,10 @@ class Inbox:
     def to(self, address: str) -> list:
         with self.lock:
             return [m for m in self.messages if address in m.get("To", "")]
+
+    def alerts_to(self, address: str) -> list:
+        """Expiry alerts only (the outbox's nudges and digests go to the same people)."""
+        return [m for m in self.to(address) if m.get("Message-ID", "").startswith("<alert-")]
 
 
 @pytest.fixture
@@ -207,9 +212,11 @@ def test_a_judgement_7_days_from_its_end_emails_exactly_once(
     cluster.start_worker()
     cluster.start_beat()
     cluster.scans_at_once(2)
-    wait_for(lambda: inbox.to("alice@example.org"), seconds=60, what="the alert", cluster=cluster)
+    wait_for(
+        lambda: inbox.alerts_to("alice@example.org"), seconds=60, what="the alert", cluster=cluster
+    )
     time.sleep(4)  # beat scans a few more times meanwhile
-    (message,) = inbox.to("alice@example.org")
+    (message,) = inbox.alerts_to("alice@example.org")
     subject = f"{judgement.reference} · highly likely (85%) · window ends in 7 days"
     assert message["Subject"] == subject
     alert = Alert.objects.get(judgement=judgement, sent_at__isnull=False)
@@ -227,10 +234,12 @@ def test_a_judgement_7_days_from_its_end_emails_exactly_once(
     # A second judgement proves the new worker is consuming the queue.
     other = make_judgement(bob, cyber, "Bob's judgement ends in 7 days.", ends_in=7, length=307)
     cluster.scans_at_once(1)
-    wait_for(lambda: inbox.to("bob@example.org"), seconds=60, what="bob's alert", cluster=cluster)
+    wait_for(
+        lambda: inbox.alerts_to("bob@example.org"), seconds=60, what="bob's alert", cluster=cluster
+    )
     time.sleep(3)
-    assert len(inbox.to("alice@example.org")) == 1
-    assert len(inbox.to("bob@example.org")) == 1
+    assert len(inbox.alerts_to("alice@example.org")) == 1
+    assert len(inbox.alerts_to("bob@example.org")) == 1
     assert Alert.objects.filter(sent_at__isnull=False).count() == 2
     assert other.alerts.get(sent_at__isnull=False).offset_days == -7
 
@@ -263,8 +272,10 @@ def test_a_worker_killed_mid_send_is_retried_once_its_claim_is_stale(
     assert alert.claimed_at is not None and alert.sent_at is None
 
     cluster.start_worker("worker-2")
-    wait_for(lambda: inbox.to("alice@example.org"), seconds=60, what="the retry", cluster=cluster)
+    wait_for(
+        lambda: inbox.alerts_to("alice@example.org"), seconds=60, what="the retry", cluster=cluster
+    )
     time.sleep(3)
-    assert len(inbox.to("alice@example.org")) == 1
+    assert len(inbox.alerts_to("alice@example.org")) == 1
     alert.refresh_from_db()
     assert (alert.state, alert.attempts) == ("sent", 2)
