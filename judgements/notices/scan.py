@@ -90,6 +90,7 @@ def _look_batch(
     )
     drafts: list[outbox.Draft] = []
     told: list[Signpost] = []
+    nudged_before = {j.pk: j.nudged for j in batch}
     with_news: dict[Judgement, list[Signpost]] = {}
     for judgement in batch:
         mine = signposts.get(judgement.pk, [])
@@ -143,12 +144,30 @@ def _look_batch(
             drafts += notices
             result.signpost_notices += len(notices)
             told += news
-    for signpost in told:
-        signpost.notified_at = now
-    Signpost.objects.bulk_update(told, ["notified_at"])
-    Judgement.objects.bulk_update(batch, ["next_look_at", "nudged"])
+    if told:
+        Signpost.objects.filter(pk__in=[s.pk for s in told]).update(notified_at=now)
+    _save_looks(batch, nudged_before)
     outbox.write(drafts, now=now, enqueue=enqueue)
     result.judgements += len(batch)
+
+
+def _save_looks(batch: list[Judgement], nudged_before: dict[int, str]) -> None:
+    """Store ``next_look_at`` and ``nudged`` in at most six statements, whatever the batch:
+    judgements whose watch ends in one, each value of ``nudged`` (four at most) in one, and
+    only the future moments, which differ per judgement, in one ``bulk_update`` (whose CASE
+    is costly to build, so it gets only the rows that need it)."""
+    ended = [j.pk for j in batch if j.next_look_at is None]
+    if ended:
+        Judgement.objects.filter(pk__in=ended).update(next_look_at=None)
+    Judgement.objects.bulk_update(
+        [j for j in batch if j.next_look_at is not None], ["next_look_at"]
+    )
+    changed: dict[str, list[int]] = {}
+    for judgement in batch:
+        if judgement.nudged != nudged_before[judgement.pk]:
+            changed.setdefault(judgement.nudged, []).append(judgement.pk)
+    for value, pks in changed.items():
+        Judgement.objects.filter(pk__in=pks).update(nudged=value)
 
 
 def queue_weekly(*, now: dt.datetime, enqueue: Enqueue | None) -> int:
