@@ -255,7 +255,7 @@ def can_mute(user, watch) -> bool:
     return watch is not None and watch.user_id == user.pk
 
 
-# --- Signposts and fresh estimates (docs/design.md §2.10, §5b) -------------------------------
+# --- Signposts and fresh estimates (docs/design.md §2.10, §5.12) -------------------------------
 
 
 def can_change_signposts(user, judgement: Judgement) -> bool:

@@ -110,7 +110,7 @@ def status_condition(status: str, *, today: dt.date) -> Q:
 
 
 def look_condition(now: dt.datetime) -> Q:
-    """The SQL form of "due for a look" (docs/design.md §5b): unresolved, the window not yet
+    """The SQL form of "due for a look" (docs/design.md §5.12): unresolved, the window not yet
     over (a revision is still possible), and the stored moment it fell due has passed."""
     today = timezone.localdate(now)
     return Q(resolution__isnull=True, window_end__gte=today, look_due_at__lte=now)
@@ -249,9 +249,9 @@ class Judgement(models.Model):
     # workflows in workflows.py so lists and the dashboard need no join over indicators.
     indicators_for = models.PositiveIntegerField(default=0, editable=False)
     indicators_against = models.PositiveIntegerField(default=0, editable=False)
-    # Neutral ones too: every active indicator counts towards "due for a look" (§5b).
+    # Neutral ones too: every active indicator counts towards "due for a look" (§5.12).
     indicators_neutral = models.PositiveIntegerField(default=0, editable=False)
-    # Freshness (docs/design.md §5b): the moment the current estimate is (or will be) due for a
+    # Freshness (docs/design.md §5.12): the moment the current estimate is (or will be) due for a
     # look, kept by the workflows from the facts (rules.look_due_at); null once resolved.
     look_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When the freshness scan next has something to do for this judgement (null: nothing).
@@ -894,7 +894,7 @@ class SignInPolicy(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
 
-# --- Signposts and the notification outbox (docs/design.md §2.10, §5a) -----------------------
+# --- Signposts and the notification outbox (docs/design.md §2.10, §5.11) -----------------------
 
 
 class SignpostState(models.TextChoices):
@@ -1023,7 +1023,7 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
 
 
 class Notice(models.Model):
-    """One message to one person, exactly once: the notification outbox (docs/design.md §5a).
+    """One message to one person, exactly once: the notification outbox (docs/design.md §5.11).
 
     A policy chooses the ``dedupe_key`` (unique), so a second scan, a redelivered task or a
     concurrent worker can never write or send the same notice twice. ``payload`` holds what

@@ -237,7 +237,7 @@ def check_seen_by(signpost: Signpost, indicator: Indicator) -> None:
         raise RuleBroken("signpost", "That signpost has already been seen.")
 
 
-# --- Fresh estimates (docs/design.md §5b) ------------------------------------------------------
+# --- Fresh estimates (docs/design.md §5.12) ------------------------------------------------------
 
 AGE, INDICATORS, SIGNPOSTS = "age", "indicators", "signposts"
 

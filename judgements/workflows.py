@@ -264,7 +264,7 @@ def revise_estimate(
 ) -> Estimate:
     """Add an estimate; refused once the window has closed or the judgement is resolved.
 
-    A new estimate ends the stale episode of the one before (docs/design.md §5b): the
+    A new estimate ends the stale episode of the one before (docs/design.md §5.12): the
     freshness watch starts afresh from it."""
     now = now or timezone.now()
     if judgement.resolution is not None:
@@ -717,7 +717,7 @@ def _listed(value: Any) -> str:
     return ", ".join(value) if value else "none"
 
 
-# --- Fresh estimates (docs/design.md §5b) -----------------------------------------------------
+# --- Fresh estimates (docs/design.md §5.12) -----------------------------------------------------
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Signposts and fresh estimates on the pages (docs/design.md §2.10, §5b, §6).
+"""Signposts and fresh estimates on the pages (docs/design.md §2.10, §5.12, §6).
 
 - ``reasons``: why judgements are due for a look, for many at once (one query).
 - ``sections``: the context of each section this feature adds to other pages (the judgement

@@ -1,4 +1,4 @@
-"""Why estimates are due for a look, for a page of judgements at once (docs/design.md §5b)."""
+"""Why estimates are due for a look, for a page of judgements at once (docs/design.md §5.12)."""
 
 from __future__ import annotations
 

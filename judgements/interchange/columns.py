@@ -60,7 +60,7 @@ RESOLUTION_COLUMNS = (
     "window_start",
     "window_end",
 )
-# Signposts (docs/design.md §2.10, §7.5a): one row each; the indicator that showed one names
+# Signposts (docs/design.md §2.10, §7.12): one row each; the indicator that showed one names
 # it by its text in indicators.csv's ``signpost`` column.
 SIGNPOST_COLUMNS = (
     "reference",

@@ -219,7 +219,7 @@ def _write_earlier_resolutions(path: Path, judgements: QuerySet[Judgement]) -> i
 
 
 def _write_signposts(path: Path, judgements: QuerySet[Judgement]) -> int:
-    """Every signpost, withdrawn ones included, with its state (docs/design.md §7.5a)."""
+    """Every signpost, withdrawn ones included, with its state (docs/design.md §7.12)."""
     rows = (
         Signpost.objects.filter(judgement__in=judgements)
         .select_related("judgement", "created_by", "seen_indicator", "withdrawn_by")

@@ -981,7 +981,7 @@ def _bulk(model: Any, objects: Iterator[Any]) -> int:
     return count
 
 
-# --- Signposts (docs/design.md §2.10, §7.5a) --------------------------------------------------
+# --- Signposts (docs/design.md §2.10, §7.12) --------------------------------------------------
 
 
 def _parse_signpost(

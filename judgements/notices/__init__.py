@@ -1,5 +1,5 @@
-"""The notification outbox (docs/design.md §5a) and what uses it: nudges about stale
-estimates, signposts seen or lapsed, and the personal weekly digest (§5b, §5c).
+"""The notification outbox (docs/design.md §5.11) and what uses it: nudges about stale
+estimates, signposts seen or lapsed, and the personal weekly digest (§5.12, §5.13).
 
 Dependencies flow one way, as in the expiry watch::
 

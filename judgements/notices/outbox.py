@@ -1,4 +1,4 @@
-"""The outbox: notices written once, claimed once, sent once (docs/design.md §5a).
+"""The outbox: notices written once, claimed once, sent once (docs/design.md §5.11).
 
 How it stays exactly once, whatever the kind:
 

@@ -1,4 +1,4 @@
-"""What the outbox carries for fresh estimates and signposts, and who gets it (§5b, §5c).
+"""What the outbox carries for fresh estimates and signposts, and who gets it (§5.12, §5.13).
 
 - A **nudge** goes to the owner once per stale episode (the current estimate) and reason:
   key ``nudge:<estimate>:<reasons>``. Reasons found together go in one email.
