@@ -287,8 +287,8 @@ def stale_reasons(
         if moment is None or moment <= made_at or moment > now:
             continue
         state = signpost.state(today)
-        way = "for" if signpost.direction == Direction.SUPPORTS else "against"
-        text = f"signpost {state.label.lower()} ({way}): {signpost.text}"
+        way = "supports" if signpost.direction == Direction.SUPPORTS else "undermines"
+        text = f"signpost {state.label.lower()} ({way} it): {signpost.text}"
         reasons.append(StaleReason(SIGNPOSTS, text, moment))
     return reasons
 

@@ -24,6 +24,10 @@ from judgements.models import Judgement, Signpost, SignpostState
 from judgements.workspace import charts
 
 PANEL_LIMIT = 15
+# Signpost diamonds sit outside the indicator bands of the timeline (charts.FOR_Y, AGAINST_Y),
+# so a signpost and the indicator that showed it do not cover each other.
+SUPPORTS_Y = charts.FOR_Y - 13
+UNDERMINES_Y = charts.AGAINST_Y + 14
 
 
 def judgement_sections(user, judgement: Judgement, *, now: dt.datetime) -> dict:
@@ -114,7 +118,7 @@ def timeline_marks(judgement: Judgement, signposts: list[Signpost], today: dt.da
         marks.append(
             SignpostMark(
                 x=charts.x_for(day, start, end),
-                y=charts.FOR_Y if supports else charts.AGAINST_Y,
+                y=SUPPORTS_Y if supports else UNDERMINES_Y,
                 state=str(state),
                 direction=signpost.direction,
                 label=f"Signpost {state.label.lower()} ({day:%-d %b %Y}): {signpost.text}",

@@ -189,7 +189,7 @@ def test_a_team_member_links_the_indicator_they_log_to_a_signpost(client, stale,
     signpost.refresh_from_db()
     assert signpost.seen_indicator.summary == "Six tankers queued at Nampo."
     html = client.get(stale.get_absolute_url()).content.decode()
-    assert "signpost seen (for): Tankers queue at Nampo" in html
+    assert "signpost seen (supports it): Tankers queue at Nampo" in html
     assert 'class="signpost-mark seen supports"' in html
 
 
@@ -260,11 +260,11 @@ def test_the_dashboard_panel_counts_by_team_and_lists_the_longest_due_first(
     html = client.get("/dashboard/").content.decode()
     panel = html[html.index('id="due-for-a-look"') :]
     panel = panel[: panel.index("</section>")]
-    assert '(<a href="/judgements/?look=due">3</a>)' in panel
+    assert '<a href="/judgements/?look=due"><strong>3</strong> open judgements due' in panel
     assert "Cyber: 1 · East Asia: 2" in panel
     assert panel.index(older.reference) < panel.index(newer.reference)
     only = client.get("/dashboard/?team=cyber").content.decode()
-    assert '/judgements/?look=due&amp;team=cyber">1</a>' in only
+    assert '/judgements/?look=due&amp;team=cyber"><strong>1</strong> open judgement due' in only
 
 
 def test_the_import_report_review_takes_signposts_per_candidate(client, alice, east_asia):

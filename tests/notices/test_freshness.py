@@ -232,7 +232,9 @@ def test_a_signpost_lapses_the_day_after_it_was_expected_unseen(
         nth_indicator_at=None,
         signposts=[signpost],
     )
-    assert [r.text for r in reasons] == ["signpost lapsed (against): A second customs inspection"]
+    assert [r.text for r in reasons] == [
+        "signpost lapsed (undermines it): A second customs inspection"
+    ]
     lapse = judgement.changes.get(action=ChangeAction.SIGNPOST_LAPSED)
     assert lapse.actor is None
     assert look_and_send(later(40), queued) == []

@@ -97,7 +97,7 @@ def test_an_analyst_reads_their_own_week(week, alice, lena, maya, bob, queued):
     body = message.body
     stale = week["stale"]
     assert f"- {stale.reference}" in body and "120 days since the last estimate" in body
-    assert "why: signpost seen (against): Convoy crosses the border" in body  # due, and why
+    assert "why: signpost seen (undermines it): Convoy crosses the border" in body  # due, and why
     assert "seen: Convoy crosses the border" in body  # and among the week's signposts
     assert f"{week['closing'].reference}  ends" in body and "(in 10 days)" in body
     assert f"{week['awaiting'].reference}  ended" in body and "(5 days ago)" in body
