@@ -81,7 +81,10 @@ NEW_SIGNPOST_ROWS = 3
 
 def new_signpost_forms(data=None) -> list[NewSignpostForm]:
     """The new-judgement form's signpost rows (no JavaScript needed: a fixed number)."""
-    return [NewSignpostForm(data, prefix=f"signpost-{n}") for n in range(NEW_SIGNPOST_ROWS)]
+    rows = [NewSignpostForm(data, prefix=f"signpost-{n}") for n in range(NEW_SIGNPOST_ROWS)]
+    for number, row in enumerate(rows, start=1):
+        row.fields["text"].label = f"Signpost {number}"
+    return rows
 
 
 def clean_new_signposts(
