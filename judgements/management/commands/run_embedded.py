@@ -1,7 +1,7 @@
 """The embedded default: web server plus a Celery worker with beat, in one terminal.
 
-It runs one scan of the expiry watch at start, so alerts that are already due are sent
-straight away (as files in var/mail/ unless EMAIL_HOST is set).
+It runs one scan of the expiry watch and of the outbox at start, so alerts and notices that are
+already due are sent straight away (as files in var/mail/ unless EMAIL_HOST is set).
 
 Without REDIS_URL the broker is Kombu's filesystem transport under var/broker, so nothing
 but this process tree is needed. Ctrl-C stops both.
@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from judgements.expiry import scan, tasks
+from judgements.notices import scan as notice_scan
+from judgements.notices import tasks as notice_tasks
 
 
 def _exit_quietly(signum, frame) -> None:
@@ -58,6 +60,12 @@ class Command(BaseCommand):
         self.stdout.write(
             "Expiry watch: {queued} alert(s) and {digest} digest(s) queued; beat scans every "
             "{every} s.".format(every=settings.ALERT_SCAN_SECONDS, **summary)
+        )
+        # The outbox too: the demo's stale estimates and lapsed signpost, and the week's digests.
+        notices = notice_scan.run_once(now=timezone.now(), enqueue=notice_tasks.enqueuer())
+        self.stdout.write(
+            "Freshness: {nudges} nudge(s), {signpost_notices} signpost notice(s) and {weekly} "
+            "weekly digest(s) queued.".format(**notices)
         )
         processes = [subprocess.Popen(worker), subprocess.Popen(web)]
         # Stopped by a service manager (SIGTERM) as by Ctrl-C: the children go with us.
