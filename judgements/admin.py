@@ -1,5 +1,6 @@
 """Django admin: teams and assessments are edited here; judgements only through the same
-workflow as the app (history recorded, alerts re-armed); history itself is read-only."""
+workflow as the app (history recorded, alerts re-armed); history itself, signposts and the
+outbox's notices are read-only."""
 
 from axes.utils import reset as reset_sign_in_failures
 from django import forms
@@ -17,8 +18,10 @@ from judgements.models import (
     Estimate,
     Indicator,
     Judgement,
+    Notice,
     Resolution,
     SignInPolicy,
+    Signpost,
     Team,
     Watch,
 )
@@ -260,3 +263,20 @@ class YardstickUserAdmin(UserAdmin):
         self.message_user(
             request, f"Sign-in unlocked for {queryset.count()} user(s).", messages.SUCCESS
         )
+
+
+@admin.register(Signpost)
+class SignpostAdmin(ReadOnlyAdmin):
+    list_display = ["judgement", "text", "direction", "expected_by", "seen_on", "lapsed_on"]
+    list_filter = ["direction"]
+    list_select_related = ["judgement"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """The outbox, to see what was sent, skipped or failed (docs/design.md §5.11)."""
+
+    list_display = ["dedupe_key", "kind", "recipient", "due_at", "state", "attempts"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["dedupe_key", "recipient__username"]

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
-from judgements.models import ChangeAction, ChangeRecord, Judgement
+from judgements import workflows
+from judgements.models import ChangeAction, ChangeRecord, Judgement, Notice, Signpost
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,16 @@ def test_the_admin_cannot_change_a_team_or_add_or_delete_a_judgement(admin_clien
     delete = f"/admin/judgements/judgement/{judgement.pk}/delete/"
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert Judgement.objects.filter(pk=judgement.pk).exists()
+
+
+def test_signposts_and_notices_are_read_only_in_the_admin(admin_client, judgement, alice):
+    signpost = workflows.add_signpost(judgement, by=alice, text="A", direction="supports")
+    Notice.objects.create(kind="nudge", dedupe_key="nudge:1:age", due_at=judgement.created_at)
+    for model in (Signpost, Notice):
+        url = f"/admin/judgements/{model._meta.model_name}/"
+        assert admin_client.get(url).status_code == 200
+        assert admin_client.get(f"{url}add/").status_code == 403
+    change = f"/admin/judgements/signpost/{signpost.pk}/change/"
+    admin_client.post(change, {"text": "Changed"})
+    signpost.refresh_from_db()
+    assert signpost.text == "A"
