@@ -30,6 +30,14 @@ SUPPORTS_Y = charts.FOR_Y - 13
 UNDERMINES_Y = charts.AGAINST_Y + 14
 
 
+@dataclass(frozen=True)
+class SignpostRow:
+    """A signpost as the judgement page shows it: its state as of the page's today."""
+
+    signpost: Signpost
+    state: SignpostState
+
+
 def judgement_sections(user, judgement: Judgement, *, now: dt.datetime) -> dict:
     """The judgement page's first-screen "look" line and its signposts section (one query
     for the signposts), as ``look`` and ``signposts``."""
@@ -39,8 +47,7 @@ def judgement_sections(user, judgement: Judgement, *, now: dt.datetime) -> dict:
             "created_by", "withdrawn_by", "seen_indicator"
         )
     )
-    for signpost in signposts:
-        signpost.state_now = signpost.state(today)
+    rows = [SignpostRow(signpost, signpost.state(today)) for signpost in signposts]
     standing = [s for s in signposts if s.withdrawn_at is None]
     estimate = judgement.current_estimate
     due = judgement.is_due_for_a_look(now)
@@ -73,7 +80,8 @@ def judgement_sections(user, judgement: Judgement, *, now: dt.datetime) -> dict:
             "stale_indicators": settings.YARDSTICK_STALE_INDICATORS,
         },
         "signposts": {
-            "rows": signposts,
+            "rows": rows,
+            "all": signposts,
             "standing": standing,
             "can_change": may_change,
             "add_form": (

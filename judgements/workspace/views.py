@@ -290,7 +290,7 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     # Signposts and freshness (judgements/freshness): the first screen's "look" line and the
     # signposts section, each a partial of its own.
     sections = freshness.judgement_sections(user, judgement, now=now)
-    signposts = sections["signposts"]["rows"]
+    signposts = sections["signposts"]["all"]
     context = {
         "judgement": judgement,
         "today": today,

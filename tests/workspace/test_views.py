@@ -78,8 +78,11 @@ def test_the_list_reads_each_row_as_of_the_same_today(client, alice, east_asia, 
     with time_machine.travel(timezone.now(), tick=False):
         rows = client.get("/judgements/").context["rows"]
         today = timezone.localdate()
+    # The open one's estimate is 100 days old: due for a look; the ended one is past looking.
+    looks = {judgement.pk: "100 days since the last estimate", ended.pk: ""}
     expected = {
-        j.reference: ListRow(j, j.status(today), j.days_left(today)) for j in (judgement, ended)
+        j.reference: ListRow(j, j.status(today), j.days_left(today), looks[j.pk])
+        for j in (judgement, ended)
     }
     assert {row.judgement.reference: row for row in rows} == expected
     assert [row.status for row in rows] == ["awaiting", "open"]
