@@ -397,7 +397,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("YARDSTICK_REQUEUE_SECONDS", 600),
     },
     "queue-digest": {"task": "judgements.tasks.queue_digest", "schedule": 3600},
-    # The notification outbox (docs/design.md §5a): the freshness scan, the personal digests,
+    # The notification outbox (docs/design.md §5.11): the freshness scan, the personal digests,
     # and the sweep that hands notices whose message or worker was lost to a worker again.
     "scan-notices": {"task": "judgements.tasks.scan_notices", "schedule": ALERT_SCAN_SECONDS},
     "requeue-stale-notices": {
@@ -431,7 +431,7 @@ if not (0 <= YARDSTICK_DIGEST_WEEKDAY <= 6 and 0 <= YARDSTICK_DIGEST_HOUR <= 23)
 # A claimed alert that is still unsent after this long belongs to a worker that died: it is
 # sent again. Must stay well above the SMTP timeout (EMAIL_TIMEOUT, default 30 s).
 YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS = env_int("YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS", 600)
-# Fresh estimates (docs/design.md §5b): an estimate is due for a look this many days after it
+# Fresh estimates (docs/design.md §5.12): an estimate is due for a look this many days after it
 # was made, or once this many active indicators were logged since.
 YARDSTICK_STALE_DAYS = env_int("YARDSTICK_STALE_DAYS", 90)
 YARDSTICK_STALE_INDICATORS = env_int("YARDSTICK_STALE_INDICATORS", 3)
