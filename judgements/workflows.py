@@ -959,6 +959,7 @@ def see_signpost(
     for it), and the current estimate falls due for a look if it was made before.
     """
     now = now or timezone.now()
+    _refuse_when_resolved(signpost.judgement)
     with _held_to_rules():
         rules.check_seen_by(signpost, indicator)
     claimed = Signpost.objects.filter(pk=signpost.pk, seen_on=None, withdrawn_at=None).update(

@@ -82,9 +82,9 @@ def scan_looks(*, now: dt.datetime, enqueue: Enqueue | None, batch_size: int = 5
 def _look_batch(
     batch: list[Judgement], *, now: dt.datetime, result: LookResult, enqueue: Enqueue | None
 ) -> None:
-    signposts = policy.group_by_judgement(
-        list(Signpost.objects.filter(judgement_id__in=[j.pk for j in batch]))
-    )
+    # Signposts lapse while the judgement can still be revised; after that they are history.
+    watched = [j.pk for j in batch if j.resolution_id is None and now < workflows.estimate_close(j)]
+    signposts = policy.group_by_judgement(list(Signpost.objects.filter(judgement_id__in=watched)))
     result.lapsed += len(
         workflows.record_lapses([s for group in signposts.values() for s in group], now=now)
     )

@@ -318,7 +318,9 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
         "can_resolve": can_resolve,
         "window_closed": not resolved and timezone.now() >= close,
         "indicator_form": (
-            IndicatorForm(prefix="indicator", signposts=signposts) if may_log else None
+            IndicatorForm(prefix="indicator", signposts=signposts if not resolved else None)
+            if may_log
+            else None
         ),
         **sections,
         "signpost_marks": freshness.timeline_marks(judgement, signposts, today),
@@ -378,7 +380,8 @@ def judgement_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def indicator_add(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_logger(request, reference)
-    signposts = list(judgement.signposts.all())
+    # Once resolved, no signpost is seen any more (docs/design.md §2.10).
+    signposts = list(judgement.signposts.all()) if judgement.resolution_id is None else None
     form = IndicatorForm(request.POST, prefix="indicator", signposts=signposts)
     if form.is_valid():
         try:

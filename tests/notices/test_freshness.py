@@ -544,3 +544,21 @@ def test_signposts_keep_their_rules(alice, east_asia):
     workflows.withdraw_signpost(signpost, by=alice, reason="Superseded.")
     with pytest.raises(workflows.ValidationError):
         workflows.withdraw_signpost(signpost, by=alice, reason="Again.")
+
+
+def test_a_resolved_judgement_keeps_its_signposts_as_they_were(alice, east_asia, queued):
+    judgement = fresh(alice, east_asia)
+    signpost = workflows.add_signpost(
+        judgement, by=alice, text="A", direction="supports", expected_by=TODAY + dt.timedelta(3)
+    )
+    workflows.resolve(judgement, by=alice, outcome=Outcome.ANNULLED, note="Question broke.")
+    judgement.refresh_from_db()
+    with pytest.raises(workflows.ValidationError):
+        log(judgement, alice, Direction.SUPPORTS, signpost=signpost)
+    with pytest.raises(workflows.ValidationError):
+        workflows.add_signpost(judgement, by=alice, text="B", direction="supports")
+    # Its signposts' days pass without news: nothing lapses, nobody is emailed.
+    Judgement.objects.filter(pk=judgement.pk).update(next_look_at=NOW)
+    assert look_and_send(later(10), queued) == []
+    signpost.refresh_from_db()
+    assert signpost.lapsed_on is None
