@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("judgements.reports.urls")),
     path("", include("judgements.workspace.urls")),
     path("", include("judgements.track_records.urls")),
+    path("", include("judgements.topics.urls")),
 ]

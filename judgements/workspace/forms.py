@@ -22,6 +22,7 @@ from django.utils import timezone
 from judgements import access, rules
 from judgements.core import scales
 from judgements.core.placement import Disagreement, entered_probability
+from judgements.core.scoring import HORIZON_LABELS
 from judgements.display import person
 from judgements.fields import (
     DATE_INPUT,
@@ -30,6 +31,7 @@ from judgements.fields import (
     PersonChoiceField,
     Plain,
     SourceURLField,
+    TopicsField,
     held_to,
 )
 from judgements.models import (
@@ -44,6 +46,7 @@ from judgements.models import (
     Status,
     Strength,
     Team,
+    Topic,
     site_scale,
 )
 
@@ -128,6 +131,7 @@ class JudgementForm(EstimateEntryForm):
         "assessment",
         "owner",
         "watchers",
+        "topics",
         "window_start",
         "window_end",
         "term",
@@ -154,6 +158,10 @@ class JudgementForm(EstimateEntryForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
         help_text="They also get this judgement's alerts. Ctrl-click (⌘-click) to pick several.",
+    )
+    topics = TopicsField(
+        help_text="Its own topics; it also carries its assessment's. Ctrl-click (⌘-click) to "
+        "pick several."
     )
     window_start = BoundedDateField()
     window_end = BoundedDateField(
@@ -235,6 +243,10 @@ class JudgementEditForm(Plain, forms.Form):
     )
     owner = PersonChoiceField(queryset=User.objects.none())
     watchers = JudgementForm.base_fields["watchers"]
+    topics = TopicsField(
+        help_text="Its own topics; it also carries its assessment's. Ctrl-click (⌘-click) to "
+        "pick several."
+    )
     window_start = BoundedDateField()
     window_end = BoundedDateField()
 
@@ -247,6 +259,7 @@ class JudgementEditForm(Plain, forms.Form):
                 "assessment": judgement.assessment_id,
                 "owner": judgement.owner_id,
                 "watchers": [w.pk for w in judgement.watchers.all()],
+                "topics": [t.pk for t in judgement.topics.all()],
                 "window_start": judgement.window_start,
                 "window_end": judgement.window_end,
             },
@@ -256,6 +269,7 @@ class JudgementEditForm(Plain, forms.Form):
         self.fields["assessment"].queryset = Assessment.objects.filter(team_id=judgement.team_id)
         self.fields["owner"].queryset = team_people([judgement.team_id])
         self.fields["watchers"].queryset = watcher_candidates([judgement.team_id])
+        self.fields["topics"].keep(judgement.topics.all())
         if not access.can_reassign(user, judgement):
             self.fields["owner"].disabled = True
             self.fields["owner"].help_text = "Only a team lead can reassign a judgement."
@@ -385,9 +399,20 @@ class ResolveForm(Plain, forms.Form):
         label="Occurred on",
         help_text="Required when it occurred; must lie inside the window.",
     )
+    settled_on = BoundedDateField(
+        required=False,
+        label="Settled on",
+        help_text=(
+            "Did not occur, before the window ends: the day it became certain that it would "
+            "not happen (inside the window, not in the future). Say why in the note."
+        ),
+    )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The evidence: what happened, or why the question broke (annulled).",
+        help_text=(
+            "The evidence: what happened, why it can no longer happen (settled early), or why "
+            "the question broke (annulled)."
+        ),
     )
     source_url = SourceURLField(required=False, label="Source URL", max_length=500)
 
@@ -397,14 +422,20 @@ class ResolveForm(Plain, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # A date left in the field of another choice is dropped.
         if data.get("outcome") != Outcome.OCCURRED:
-            data["occurred_on"] = None  # a date left in the field of another choice
-        if data.get("outcome") and "occurred_on" not in self.errors:
+            data["occurred_on"] = None
+        if data.get("outcome") != Outcome.DID_NOT_OCCUR:
+            data["settled_on"] = None
+        dates_ok = not {"occurred_on", "settled_on"} & set(self.errors)
+        if data.get("outcome") and dates_ok:
             held_to(
                 self,
                 rules.check_resolution,
                 data["outcome"],
                 occurred_on=data["occurred_on"],
+                settled_on=data["settled_on"],
+                note=data.get("note", ""),
                 window_start=self.judgement.window_start,
                 window_end=self.judgement.window_end,
                 resolved_on=timezone.localdate(),
@@ -429,6 +460,13 @@ class ListFilterForm(Plain, forms.Form):
         queryset=Assessment.objects.all(), required=False, empty_label="Any assessment"
     )
     term = forms.ChoiceField(required=False, label="Term")
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label="Any topic",
+        to_field_name="slug",
+        help_text="Its own or its assessment's",
+    )
     sort = forms.ChoiceField(
         required=False,
         label="Sort",
@@ -441,7 +479,10 @@ class ListFilterForm(Plain, forms.Form):
     final_bin = forms.IntegerField(required=False, min_value=0, max_value=9, label="Final bin")
     final_term = forms.CharField(required=False, label="Final term")
     scale = forms.ChoiceField(required=False, choices=[("", ""), *scales.SCALE_CHOICES])
-    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale")
+    horizon = forms.IntegerField(
+        required=False, min_value=0, max_value=len(HORIZON_LABELS) - 1, label="Horizon"
+    )
+    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale", "horizon")
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -474,6 +515,8 @@ class ListFilterForm(Plain, forms.Form):
                 judgements = judgements.filter(**{name: data[name]})
         if data.get("term"):
             judgements = judgements.filter(term_filter(site_scale().term(data["term"])))
+        if data.get("topic"):
+            judgements = judgements.on_topic(data["topic"])
         judgements = judgements.filter(self.figure_condition(data))
         return judgements.order_by(*SORTS.get(data.get("sort") or "end", SORTS["end"]))
 
@@ -493,6 +536,8 @@ class ListFilterForm(Plain, forms.Form):
         term = scale.find_term(data.get("final_term") or "")
         if term is not None:
             condition &= term_filter(term, field="resolution__p_final")
+        if data.get("horizon") is not None:
+            condition &= Q(resolution__horizon=data["horizon"])
         return condition
 
     def figure_description(self) -> str:
@@ -509,6 +554,8 @@ class ListFilterForm(Plain, forms.Form):
         term = scale.find_term(data.get("final_term") or "")
         if term is not None:
             parts.append(f"final estimate {term.label} ({term.band_text}, {scale.name})")
+        if data.get("horizon") is not None:
+            parts.append(f"horizon {HORIZON_LABELS[data['horizon']]}")
         return "; ".join(parts)
 
 

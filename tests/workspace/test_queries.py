@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from judgements.models import ChangeRecord, Estimate, Indicator, Judgement
 
-LIST_QUERIES = 10
-DETAIL_QUERIES = 14
+LIST_QUERIES = 11  # 10, and the topic filter's choices (issue 15)
+DETAIL_QUERIES = 16  # 14, and the judgement's own topics and its assessment's (issue 15)
 HTMX = {"HX-Request": "true"}
 
 
