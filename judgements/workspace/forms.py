@@ -407,7 +407,10 @@ class ResolveForm(Plain, forms.Form):
             "not happen (inside the window, not in the future). Say why in the note."
         ),
     )
+    # Required (below, in clean) after the rule has had its say: settled early, the rule's
+    # own words ask for it.
     note = forms.CharField(
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=(
             "The evidence: what happened, why it can no longer happen (settled early), or why "
@@ -440,6 +443,8 @@ class ResolveForm(Plain, forms.Form):
                 window_end=self.judgement.window_end,
                 resolved_on=timezone.localdate(),
             )
+        if not data.get("note") and "note" not in self.errors:
+            self.add_error("note", forms.Field.default_error_messages["required"])
         return data
 
 
