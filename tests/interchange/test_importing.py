@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from judgements import workflows
-from judgements.rules import NOT_OCCURRED_EARLY_MESSAGE
 from judgements.expiry import policy
 from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
@@ -41,6 +40,7 @@ from judgements.models import (
     Team,
     Watch,
 )
+from judgements.rules import NOT_OCCURRED_EARLY_MESSAGE
 from judgements.track_records import scorecards
 
 pytestmark = pytest.mark.django_db
