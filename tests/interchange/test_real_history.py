@@ -305,3 +305,18 @@ def test_a_judgements_file_without_the_new_columns_imports_as_before(tmp_path, a
     resolution = Resolution.objects.get()
     assert resolution.settled_on is None and resolution.closed_on == dt.date(2025, 6, 30)
     assert not Judgement.objects.get().topics.exists()
+
+
+def test_the_scorecard_command_groups_by_topic_and_horizon(tmp_path):
+    import_judgements(history_files(tmp_path), create_users=True)
+    out = StringIO()
+    call_command("scorecard", "--json", "--by", "horizon", stdout=out)
+    cards = json.loads(out.getvalue())
+    assert list(cards)[0] == "< 1 month"
+    assert set(cards) <= {"< 1 month", "1–3 months", "3–6 months", "6–12 months", "> 12 months"}
+    assert sum(card["resolved"] for card in cards.values()) == 105
+    out = StringIO()
+    call_command("scorecard", "--by", "topic", stdout=out)
+    text = out.getvalue()
+    assert "topic: Early closes" in text and "topic: Middle East" in text
+    assert "ROC AUC" in text and "Discrimination" in text
