@@ -398,12 +398,28 @@ def _band_of(placement: scales.Placement) -> tuple[float, float, str]:
     return lo, hi, f"{lo * 100:g}–{hi * 100:g}%"
 
 
+_PLACED: dict[tuple[str, float], scales.Placement] = {}
+
+
+def _place(scale: scales.Scale, probability: float) -> scales.Placement:
+    """``scale.place``, remembered by scale key and number: the dashboard places the same few
+    hundred distinct forecasts once per group of every table. (Keyed on the key, not the
+    scale: hashing a scale's terms costs more than placing the number.)"""
+    key = (scale.key, probability)
+    placed = _PLACED.get(key)
+    if placed is None:
+        if len(_PLACED) > 50_000:
+            _PLACED.clear()
+        placed = _PLACED[key] = scale.place(probability)
+    return placed
+
+
 def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
     """Group by the term of p_final on a scale; numbers in a gap form their own group."""
     groups: dict[str, Counter[tuple[float, bool]]] = {}
     placements: dict[str, scales.Placement] = {}
     for (probability, occurred), n in _tally(pairs).items():
-        placement = scale.place(probability)
+        placement = _place(scale, probability)
         groups.setdefault(placement.label, Counter())[(probability, occurred)] += n
         placements.setdefault(placement.label, placement)
     result = []

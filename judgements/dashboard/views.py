@@ -105,7 +105,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     scale_key = requested_scale(request)
     figure_url = scope.list_url("resolved", closed=True)
     breakdowns = breakdown_context(
-        scorecards.topic_summary(closed),
+        scorecards.topic_summary(closed, names={t.pk: t.name for t in scope.topics}),
         scorecards.horizon_summary(closed),
         scale=scales.get_scale(scale_key),
         figure_url=figure_url,

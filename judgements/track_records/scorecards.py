@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncQuarter
 
 from judgements.core import scales, scoring
-from judgements.models import Judgement, Resolution
+from judgements.models import Judgement, Resolution, Topic
 
 
 def topic_names(judgements: QuerySet[Judgement]) -> dict[int, tuple[str, ...]]:
@@ -141,43 +141,45 @@ def horizon_summary(resolutions: QuerySet[Resolution]) -> list[scoring.Record]:
     ]
 
 
-def topic_summary(resolutions: QuerySet[Resolution]) -> list[scoring.Record]:
+def topic_summary(
+    resolutions: QuerySet[Resolution], *, names: dict[int, str] | None = None
+) -> list[scoring.Record]:
     """Current resolutions summed up by topic, outcome and p_final; feeds
     ``scorecards_by(…, "topic")``.
 
-    Two grouped queries: through the judgements' own topics, and through their assessments'
-    topics where the judgement does not also have the topic itself (so a judgement counts
-    once per topic).
+    Two grouped queries, on topic ids (the names come from ``names``, else one more query):
+    through the judgements' own topics, and through their assessments' topics where the
+    judgement does not also have the topic itself (so a judgement counts once per topic).
     """
     own_link = Judgement.topics.through.objects.filter(
         judgement_id=OuterRef("judgement_id"), topic_id=OuterRef("judgement__assessment__topics")
     )
     own = resolutions.filter(judgement__topics__isnull=False).values_list(
-        "judgement__topics__name", "outcome", "p_final"
+        "judgement__topics", "outcome", "p_final"
     )
     inherited = (
         resolutions.filter(judgement__assessment__topics__isnull=False)
         .exclude(Exists(own_link))
-        .values_list("judgement__assessment__topics__name", "outcome", "p_final")
+        .values_list("judgement__assessment__topics", "outcome", "p_final")
     )
-    result = []
-    for query in (own, inherited):
-        for name, outcome, p_final, n, brier, time_averaged, log_loss in query.order_by().annotate(
-            **SCORES
-        ):
-            result.append(
-                scoring.Record(
-                    outcome=outcome,
-                    p_final=p_final,
-                    brier=brier,
-                    brier_time_averaged=time_averaged,
-                    log_loss=log_loss,
-                    closed_on=None,
-                    n=n,
-                    topics=(name,),
-                )
-            )
-    return result
+    rows = [row for query in (own, inherited) for row in query.order_by().annotate(**SCORES)]
+    if names is None:
+        names = dict(
+            Topic.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "name")
+        )
+    return [
+        scoring.Record(
+            outcome=outcome,
+            p_final=p_final,
+            brier=brier,
+            brier_time_averaged=time_averaged,
+            log_loss=log_loss,
+            closed_on=None,
+            n=n,
+            topics=(names[topic_id],),
+        )
+        for topic_id, outcome, p_final, n, brier, time_averaged, log_loss in rows
+    ]
 
 
 def scorecard(judgements: QuerySet[Judgement], scale_key: str) -> scoring.Scorecard:
