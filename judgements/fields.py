@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
-from django.forms.renderers import TemplatesSetting
 from django.db.models import Q
+from django.forms.renderers import TemplatesSetting
 
 from judgements import rules
 from judgements.core.dates import MAX_DATE, MIN_DATE

@@ -312,7 +312,7 @@ def test_the_scorecard_command_groups_by_topic_and_horizon(tmp_path):
     out = StringIO()
     call_command("scorecard", "--json", "--by", "horizon", stdout=out)
     cards = json.loads(out.getvalue())
-    assert list(cards)[0] == "< 1 month"
+    assert next(iter(cards)) == "< 1 month"
     assert set(cards) <= {"< 1 month", "1–3 months", "3–6 months", "6–12 months", "> 12 months"}
     assert sum(card["resolved"] for card in cards.values()) == 105
     out = StringIO()
