@@ -7,10 +7,11 @@ Inputs are plain values: the window as dates, the outcome, the estimate history 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from judgements.core import scales
 from judgements.core.dates import add_months, start_of_day
@@ -515,12 +516,30 @@ class Scorecard:
     brier_time_averaged: float | None
     log_loss: float | None
     skill: float | None
-    murphy: Murphy | None
-    calibration: list[CalibrationBin]
-    by_term: list[TermGroup]
     auc: float | None
-    discrimination: Discrimination
+    # What the binned figures below are computed from, when first asked for: a table of
+    # groups (by topic, by horizon) reads only the figures above, so it never pays for them.
+    pairs: Counter[tuple[float, bool]] = field(repr=False, compare=False, default_factory=Counter)
+    scale: scales.Scale | None = field(repr=False, compare=False, default=None)
+    bins: Sequence[Bin] = field(repr=False, compare=False, default=TEN_BINS)
     reference_brier: float = REFERENCE_BRIER
+
+    @functools.cached_property
+    def murphy(self) -> Murphy | None:
+        return murphy(self.pairs, self.bins) if self.pairs else None
+
+    @functools.cached_property
+    def calibration(self) -> list[CalibrationBin]:
+        return calibration(self.pairs, self.bins)
+
+    @functools.cached_property
+    def by_term(self) -> list[TermGroup]:
+        assert self.scale is not None
+        return by_term(self.pairs, self.scale)
+
+    @functools.cached_property
+    def discrimination(self) -> Discrimination:
+        return discrimination(self.pairs, self.bins)
 
     @classmethod
     def build(
@@ -530,25 +549,27 @@ class Scorecard:
         pairs: Counter[tuple[float, bool]] = Counter()
         for r in scored:
             pairs[(float(r.p_final), r.occurred)] += r.n  # type: ignore[arg-type]
-        decomposition = murphy(pairs, bins) if pairs else None
+        resolved = sum(pairs.values())
+        occurred = sum(n for (_, o), n in pairs.items() if o)
         brier_score = _weighted_mean([(r.brier, r.n) for r in scored])
+        # The uncertainty of the Murphy decomposition, ō(1 − ō), without its bins.
+        uncertainty = (occurred / resolved) * (1 - occurred / resolved) if resolved else None
         return cls(
-            resolved=sum(pairs.values()),
-            occurred=sum(r.n for r in scored if r.occurred),
+            resolved=resolved,
+            occurred=occurred,
             annulled=sum(r.n for r in records if r.outcome == "annulled"),
             brier=brier_score,
             brier_time_averaged=_weighted_mean([(r.brier_time_averaged, r.n) for r in scored]),
             log_loss=_weighted_mean([(r.log_loss, r.n) for r in scored]),
             skill=(
-                skill(brier_score, decomposition.uncertainty)
-                if decomposition and brier_score is not None
+                skill(brier_score, uncertainty)
+                if uncertainty is not None and brier_score is not None
                 else None
             ),
-            murphy=decomposition,
-            calibration=calibration(pairs, bins),
-            by_term=by_term(pairs, scale),
             auc=auc(pairs),
-            discrimination=discrimination(pairs, bins),
+            pairs=pairs,
+            scale=scale,
+            bins=bins,
         )
 
     def as_json(self, digits: int = 6) -> dict:
