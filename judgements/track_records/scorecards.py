@@ -7,7 +7,7 @@ module only reads them back as plain ``scoring.Record`` values.
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import TruncQuarter
 
 from judgements.core import scales, scoring
@@ -151,18 +151,22 @@ def topic_summary(
     through the judgements' own topics, and through their assessments' topics where the
     judgement does not also have the topic itself (so a judgement counts once per topic).
     """
+    # Each query joins the topic link table once, named "topic", and filters on that name (a
+    # filter on the relation itself would join it a second time and multiply the rows).
+    own = resolutions.annotate(topic=F("judgement__topics")).filter(topic__isnull=False)
     own_link = Judgement.topics.through.objects.filter(
-        judgement_id=OuterRef("judgement_id"), topic_id=OuterRef("judgement__assessment__topics")
-    )
-    own = resolutions.filter(judgement__topics__isnull=False).values_list(
-        "judgement__topics", "outcome", "p_final"
+        judgement_id=OuterRef("judgement_id"), topic_id=OuterRef("topic")
     )
     inherited = (
-        resolutions.filter(judgement__assessment__topics__isnull=False)
+        resolutions.annotate(topic=F("judgement__assessment__topics"))
+        .filter(topic__isnull=False)
         .exclude(Exists(own_link))
-        .values_list("judgement__assessment__topics", "outcome", "p_final")
     )
-    rows = [row for query in (own, inherited) for row in query.order_by().annotate(**SCORES)]
+    rows = [
+        row
+        for query in (own, inherited)
+        for row in query.order_by().values_list("topic", "outcome", "p_final").annotate(**SCORES)
+    ]
     if names is None:
         names = dict(
             Topic.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "name")
