@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -160,15 +160,14 @@ def status_condition(status: str, *, today: dt.date) -> Q:
 
 def topic_condition(topic: Topic | int, *, prefix: str = "") -> Q:
     """The judgements (at ``prefix``, e.g. "judgement__") that carry a topic: their own, or
-    their assessment's. Two EXISTS tests, so a judgement never appears twice."""
+    their assessment's. Two uncorrelated IN subqueries (the database hashes each once), so a
+    judgement never appears twice."""
     topic_id = topic.pk if isinstance(topic, Topic) else topic
-    own = Judgement.topics.through.objects.filter(
-        judgement_id=OuterRef(f"{prefix}pk"), topic_id=topic_id
+    own = Judgement.topics.through.objects.filter(topic_id=topic_id).values("judgement_id")
+    inherited = Assessment.topics.through.objects.filter(topic_id=topic_id).values(
+        "assessment_id"
     )
-    inherited = Assessment.topics.through.objects.filter(
-        assessment_id=OuterRef(f"{prefix}assessment"), topic_id=topic_id
-    )
-    return Q(Exists(own)) | Q(Exists(inherited))
+    return Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}assessment__in": inherited})
 
 
 class JudgementQuerySet(models.QuerySet["Judgement"]):
