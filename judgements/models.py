@@ -164,9 +164,7 @@ def topic_condition(topic: Topic | int, *, prefix: str = "") -> Q:
     judgement never appears twice."""
     topic_id = topic.pk if isinstance(topic, Topic) else topic
     own = Judgement.topics.through.objects.filter(topic_id=topic_id).values("judgement_id")
-    inherited = Assessment.topics.through.objects.filter(topic_id=topic_id).values(
-        "assessment_id"
-    )
+    inherited = Assessment.topics.through.objects.filter(topic_id=topic_id).values("assessment_id")
     return Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}assessment__in": inherited})
 
 
