@@ -160,12 +160,14 @@ def status_condition(status: str, *, today: dt.date) -> Q:
 
 def topic_condition(topic: Topic | int, *, prefix: str = "") -> Q:
     """The judgements (at ``prefix``, e.g. "judgement__") that carry a topic: their own, or
-    their assessment's. Two uncorrelated IN subqueries (the database hashes each once), so a
-    judgement never appears twice."""
+    their assessment's. Two uncorrelated IN subqueries on the judgement's key (the database
+    hashes each once, and a resolution needs no join to its judgement), so a judgement never
+    appears twice."""
     topic_id = topic.pk if isinstance(topic, Topic) else topic
     own = Judgement.topics.through.objects.filter(topic_id=topic_id).values("judgement_id")
-    inherited = Assessment.topics.through.objects.filter(topic_id=topic_id).values("assessment_id")
-    return Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}assessment__in": inherited})
+    filed = Assessment.topics.through.objects.filter(topic_id=topic_id).values("assessment_id")
+    inherited = Judgement.objects.filter(assessment_id__in=filed).values("pk")
+    return Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}pk__in": inherited})
 
 
 class JudgementQuerySet(models.QuerySet["Judgement"]):
