@@ -231,6 +231,26 @@ def can_view_member_rows(user, team) -> bool:
     return sees_everything(user) or team.pk in led_team_ids(user)
 
 
+# --- Topics ---------------------------------------------------------------------------------
+
+
+def can_manage_topics(user) -> bool:
+    """The controlled vocabulary of topics (add, rename, describe, retire): team leads and
+    admins, on the topics pages of the app; admins also in the Django admin."""
+    return role_of(user) in (Role.LEAD, Role.ADMIN)
+
+
+def can_view_topic_scores(user) -> bool:
+    """A topic page shows the scores of the judgements the viewer may see, to those who have
+    track records at all (any role)."""
+    return role_of(user) is not None
+
+
+def can_file_assessment(user, assessment: Assessment) -> bool:
+    """An assessment's topics (which all its judgements inherit): leads of its team."""
+    return role_of(user) in (Role.LEAD, Role.ADMIN) and assessment.team_id in led_team_ids(user)
+
+
 # --- The dashboard --------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from judgements.models import (
     SignInPolicy,
     Signpost,
     Team,
+    Topic,
     Watch,
 )
 from judgements.signin.origin import origin_of
@@ -61,7 +62,7 @@ class EstimateInline(ReadOnlyInline):
 
 class ResolutionInline(ReadOnlyInline):
     model = Resolution
-    fields = ["resolved_at", "outcome", "occurred_on", "resolved_by", "brier"]
+    fields = ["resolved_at", "outcome", "occurred_on", "settled_on", "resolved_by", "brier"]
     readonly_fields = fields
 
 
@@ -85,12 +86,35 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """The vocabulary of topics (also managed by team leads on the app's topics pages). A
+    topic is retired, never deleted: judgements and scores stay filed under it."""
+
+    list_display = ["name", "kind", "slug", "retired"]
+    list_filter = ["kind", "retired"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["title", "team", "published_on"]
     list_filter = ["team"]
     search_fields = ["title", "summary"]
     date_hierarchy = "published_on"
+    filter_horizontal = ["topics"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # Topics go through the workflow, so each judgement of the assessment records that
+        # what it inherits changed.
+        topics = form.cleaned_data.pop("topics", None)
+        super().save_related(request, form, formsets, change)
+        if topics is not None:
+            workflows.set_assessment_topics(form.instance, by=request.user, topics=topics)
 
 
 # What ``workflows.edit_judgement`` changes; everything else is set by other workflows.
@@ -179,7 +203,16 @@ class IndicatorAdmin(ReadOnlyAdmin):
 
 @admin.register(Resolution)
 class ResolutionAdmin(ReadOnlyAdmin):
-    list_display = ["judgement", "outcome", "occurred_on", "resolved_by", "resolved_at", "brier"]
+    list_display = [
+        "judgement",
+        "outcome",
+        "occurred_on",
+        "settled_on",
+        "resolved_by",
+        "resolved_at",
+        "brier",
+        "horizon",
+    ]
     list_filter = ["outcome"]
     list_select_related = ["judgement", "resolved_by"]
 

@@ -13,11 +13,13 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
 
 from judgements import rules
 from judgements.core.dates import MAX_DATE, MIN_DATE
 from judgements.display import person
+from judgements.models import Topic
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -111,3 +113,22 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return person(obj)
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Topics of the controlled vocabulary (docs/design.md §2.11): the ones in use, plus any
+    retired ones the object already carries (so saving a form never drops them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Topic.objects.filter(retired=False))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        super().__init__(*args, **kwargs)
+
+    def keep(self, current: Any) -> None:
+        """Offer the topics in use and those already given (``current``: pks or topics)."""
+        pks = [getattr(item, "pk", item) for item in current]
+        self.queryset = Topic.objects.filter(Q(retired=False) | Q(pk__in=pks))
+
+    def label_from_instance(self, obj: Topic) -> str:
+        return f"{obj.name} ({obj.get_kind_display().lower()})"

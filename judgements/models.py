@@ -21,6 +21,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from judgements.core import scales, scoring
 from judgements.core.dates import MAX_DATE, MIN_DATE
@@ -43,6 +44,52 @@ class Team(models.Model):
         return self.name
 
 
+class TopicKind(models.TextChoices):
+    REGION = "region", "Region"
+    SUBJECT = "subject", "Subject"
+
+
+class Topic(models.Model):
+    """A term of the controlled vocabulary judgements and assessments are filed under
+    (docs/design.md §2.11): a region (North Korea) or a subject (missile programmes).
+
+    Managed by team leads and admins (``access.can_manage_topics``). A retired topic stays on
+    what it was given to, is still scored, but is no longer offered for new filing.
+    """
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10, choices=TopicKind.choices, default=TopicKind.SUBJECT)
+    description = models.TextField(blank=True)
+    retired = models.BooleanField(
+        default=False, help_text="No longer offered for filing; kept where it was given."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=TopicKind.values), name="topic_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="topic_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic-detail", args=[self.slug])
+
+
+def free_topic_slug(name: str) -> str:
+    """The slug of a topic name, numbered if another topic has it ("new" is taken by the
+    address of the form that adds a topic)."""
+    base = slugify(name)[:70] or "topic"
+    slug, n = base, 1
+    while slug == "new" or Topic.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 class Assessment(models.Model):
     """A published product (report) that states key judgements."""
 
@@ -54,6 +101,8 @@ class Assessment(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="assessments")
     created_at = models.DateTimeField(default=timezone.now)
+    # Every judgement of the assessment inherits these (docs/design.md §2.11).
+    topics = models.ManyToManyField(Topic, related_name="assessments", blank=True)
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -116,6 +165,18 @@ def look_condition(now: dt.datetime) -> Q:
     return Q(resolution__isnull=True, window_end__gte=today, look_due_at__lte=now)
 
 
+def topic_condition(topic: Topic | int, *, prefix: str = "") -> Q:
+    """The judgements (at ``prefix``, e.g. "judgement__") that carry a topic: their own, or
+    their assessment's. Two uncorrelated IN subqueries on the judgement's key (the database
+    hashes each once, and a resolution needs no join to its judgement), so a judgement never
+    appears twice."""
+    topic_id = topic.pk if isinstance(topic, Topic) else topic
+    own = Judgement.topics.through.objects.filter(topic_id=topic_id).values("judgement_id")
+    filed = Assessment.topics.through.objects.filter(topic_id=topic_id).values("assessment_id")
+    inherited = Judgement.objects.filter(assessment_id__in=filed).values("pk")
+    return Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}pk__in": inherited})
+
+
 class JudgementQuerySet(models.QuerySet["Judgement"]):
     def unresolved(self) -> JudgementQuerySet:
         return self.filter(resolution__isnull=True)
@@ -127,6 +188,10 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
     def with_status(self, status: str, *, today: dt.date) -> JudgementQuerySet:
         """Judgements whose derived status (see ``Judgement.status``) is ``status``."""
         return self.filter(status_condition(status, today=today))
+
+    def on_topic(self, topic: Topic) -> JudgementQuerySet:
+        """Judgements filed under a topic, their own or their assessment's."""
+        return self.filter(topic_condition(topic))
 
     def contested(self) -> JudgementQuerySet:
         """Unresolved judgements whose indicators since the last estimate run against it: at
@@ -228,6 +293,8 @@ class Judgement(models.Model):
     watchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Watch", related_name="watched_judgements", blank=True
     )
+    # The judgement's own topics; it also carries its assessment's (``topic_condition``).
+    topics = models.ManyToManyField(Topic, related_name="judgements", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -367,6 +434,14 @@ class Judgement(models.Model):
             side = "for" if indicator.direction == Direction.SUPPORTS else "against"
             grouped[side].append(indicator)
         return grouped
+
+    def all_topics(self) -> list[Topic]:
+        """Its own topics and its assessment's, each once, by name. Prefetch ``topics`` and
+        ``assessment__topics`` for lists."""
+        found = {topic.pk: topic for topic in self.topics.all()}
+        if self.assessment_id is not None:
+            found.update({topic.pk: topic for topic in self.assessment.topics.all()})
+        return sorted(found.values(), key=lambda topic: topic.name.casefold())
 
     def placement(self, scale_key: str | None = None) -> scales.Placement | None:
         if self.current_estimate is None:
@@ -557,6 +632,8 @@ class Resolution(models.Model):
     judgement = models.ForeignKey(Judgement, on_delete=models.CASCADE, related_name="resolutions")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     occurred_on = models.DateField(null=True, blank=True)
+    # Did not occur, and that was certain from this day, before the window ended (§2.7).
+    settled_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     resolved_by = models.ForeignKey(
@@ -565,9 +642,10 @@ class Resolution(models.Model):
     resolved_at = models.DateTimeField(default=timezone.now)
     window_start = models.DateField()
     window_end = models.DateField()
-    # The day the judgement closed: the day it occurred, else window end (quarters of close).
+    # The day the judgement closed: the day it occurred, or was settled, else window end
+    # (quarters of close, periods of the dashboard).
     closed_on = models.GeneratedField(
-        expression=Coalesce("occurred_on", "window_end"),
+        expression=Coalesce("occurred_on", "settled_on", "window_end"),
         output_field=models.DateField(),
         db_persist=True,
     )
@@ -579,6 +657,10 @@ class Resolution(models.Model):
     brier = models.FloatField(null=True, blank=True)
     brier_time_averaged = models.FloatField(null=True, blank=True)
     log_loss = models.FloatField(null=True, blank=True)
+    # When p_final began to stand, and the horizon bucket from then to the close (0–4:
+    # < 1, 1–3, 3–6, 6–12, > 12 months; ``scoring.HORIZON_LABELS``).
+    p_final_at = models.DateTimeField(null=True, blank=True)
+    horizon = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["resolved_at", "pk"]
@@ -614,6 +696,22 @@ class Resolution(models.Model):
                 name="resolution_occurred_on_in_window",
                 violation_error_message="The date it occurred must lie inside the window.",
             ),
+            models.CheckConstraint(
+                condition=Q(settled_on__isnull=True)
+                | (
+                    Q(outcome=Outcome.DID_NOT_OCCUR)
+                    & Q(settled_on__gte=F("window_start"))
+                    & Q(settled_on__lte=F("window_end"))
+                ),
+                name="resolution_settled_on_did_not_occur_in_window",
+                violation_error_message=(
+                    "A settled-on date goes only with did not occur, inside the window."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon__isnull=True) | Q(horizon__lte=4),
+                name="resolution_horizon_bucket",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -622,6 +720,10 @@ class Resolution(models.Model):
     @property
     def is_scored(self) -> bool:
         return self.outcome != Outcome.ANNULLED
+
+    @property
+    def horizon_label(self) -> str:
+        return scoring.horizon_label(self.horizon) if self.horizon is not None else ""
 
     def score(self, history: list[tuple[dt.datetime, float]]) -> None:
         """Set the scores of docs/design.md §4 from the judgement's estimate history
@@ -634,6 +736,7 @@ class Resolution(models.Model):
             window_start=self.window_start,
             window_end=self.window_end,
             occurred_on=self.occurred_on,
+            settled_on=self.settled_on,
             tz=timezone.get_current_timezone(),
         )
         for name, value in dataclasses.asdict(score).items():

@@ -39,7 +39,13 @@ HINDSIGHT_MESSAGE = (
 )
 FUTURE_INDICATOR_MESSAGE = "An indicator cannot be observed in the future."
 URL_MESSAGE = "Give an http:// or https:// address."
-NOT_OCCURRED_EARLY_MESSAGE = "It can only be resolved as not occurred once the window has ended."
+NOT_OCCURRED_EARLY_MESSAGE = (
+    "It can only be resolved as not occurred once the window has ended, or with the day it "
+    "was settled (when it became certain that it would not happen)."
+)
+SETTLED_ONLY_NOT_OCCURRED_MESSAGE = "Give the day it was settled only when it did not occur."
+SETTLED_FUTURE_MESSAGE = "It cannot have been settled in the future."
+SETTLED_NOTE_MESSAGE = "Say why it can no longer happen: the note is required when settled early."
 
 
 class RuleBroken(ValueError):
@@ -76,11 +82,16 @@ def check_window(start: dt.date, end: dt.date) -> None:
 # --- Estimates ------------------------------------------------------------------------------
 
 
-def estimate_close(window_end: dt.date, *, occurred_on: dt.date | None = None) -> dt.datetime:
+def estimate_close(
+    window_end: dt.date,
+    *,
+    occurred_on: dt.date | None = None,
+    settled_on: dt.date | None = None,
+) -> dt.datetime:
     """After this moment no estimate counts: 24:00 of window end, or 00:00 of the day it
-    occurred (docs/design.md §4), in the site's time zone."""
+    occurred or was settled (docs/design.md §4.2), in the site's time zone."""
     tz = timezone.get_current_timezone()
-    return scoring.close(window_end, tz, occurred_on=occurred_on)
+    return scoring.close(window_end, tz, occurred_on=occurred_on, settled_on=settled_on)
 
 
 def check_not_hindsight(made_at: dt.datetime, *, close: dt.datetime) -> None:
@@ -125,12 +136,16 @@ def check_resolution(
     window_start: dt.date,
     window_end: dt.date,
     resolved_on: dt.date,
+    settled_on: dt.date | None = None,
+    note: str = "",
 ) -> None:
-    """When each outcome may be recorded, on the day ``resolved_on`` (docs/design.md §2).
+    """When each outcome may be recorded, on the day ``resolved_on`` (docs/design.md §2.7).
 
     - *occurred* needs the day it occurred, inside the window and not after the day it is
       recorded (from that day on the outcome is known);
-    - *did not occur* only once the window has ended;
+    - *did not occur* once the window has ended; or before, when it was settled: the day it
+      became certain that it would not happen (``settled_on``), inside the window and not
+      after the day it is recorded, with a note saying why;
     - *annulled* at any time (the question itself broke).
     """
     if outcome not in Outcome.values:
@@ -138,24 +153,44 @@ def check_resolution(
     if outcome == Outcome.OCCURRED:
         if occurred_on is None:
             raise RuleBroken("occurred_on", "Give the date it occurred.")
-        check_year(occurred_on, field="occurred_on")
-        if not window_start <= occurred_on <= window_end:
-            raise RuleBroken(
-                "occurred_on",
-                f"The date it occurred must lie inside the window "
-                f"({window_start} to {window_end}).",
-            )
-        if occurred_on > resolved_on:
-            if resolved_on >= timezone.localdate():
-                raise RuleBroken("occurred_on", "It cannot have occurred in the future.")
-            raise RuleBroken(
-                "occurred_on",
-                f"It cannot have occurred after the day it was resolved ({resolved_on}).",
-            )
+        _check_inside_window(
+            occurred_on, "occurred_on", "occurred", window_start, window_end, resolved_on
+        )
     elif occurred_on is not None:
         raise RuleBroken("occurred_on", "Give the date it occurred only when it occurred.")
-    if outcome == Outcome.DID_NOT_OCCUR and resolved_on <= window_end:
+    if settled_on is not None:
+        if outcome != Outcome.DID_NOT_OCCUR:
+            raise RuleBroken("settled_on", SETTLED_ONLY_NOT_OCCURRED_MESSAGE)
+        _check_inside_window(
+            settled_on, "settled_on", "been settled", window_start, window_end, resolved_on
+        )
+        if not note.strip():
+            raise RuleBroken("note", SETTLED_NOTE_MESSAGE)
+    elif outcome == Outcome.DID_NOT_OCCUR and resolved_on <= window_end:
         raise RuleBroken("outcome", NOT_OCCURRED_EARLY_MESSAGE)
+
+
+def _check_inside_window(
+    day: dt.date,
+    field: str,
+    verb: str,
+    window_start: dt.date,
+    window_end: dt.date,
+    resolved_on: dt.date,
+) -> None:
+    """The day it occurred (or was settled) lies in the window and has come."""
+    check_year(day, field=field)
+    what = "The date it occurred" if field == "occurred_on" else "The day it was settled"
+    if not window_start <= day <= window_end:
+        raise RuleBroken(
+            field, f"{what} must lie inside the window ({window_start} to {window_end})."
+        )
+    if day > resolved_on:
+        if resolved_on >= timezone.localdate():
+            raise RuleBroken(field, f"It cannot have {verb} in the future.")
+        raise RuleBroken(
+            field, f"It cannot have {verb} after the day it was resolved ({resolved_on})."
+        )
 
 
 # --- Estimates as numbers -------------------------------------------------------------------

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("judgements.workspace.urls")),
     path("", include("judgements.track_records.urls")),
     path("", include("judgements.freshness.urls")),
+    path("", include("judgements.topics.urls")),
 ]

@@ -39,6 +39,7 @@ from judgements.models import (
     Resolution,
     Signpost,
     Team,
+    Topic,
     Watch,
     diff,
 )
@@ -124,13 +125,14 @@ def create_judgement(
     reference: str | None = None,
     signposts: Iterable[DraftSignpost] = (),
     now: dt.datetime | None = None,
+    topics: Iterable[Topic] = (),
 ) -> Judgement:
     """Create a judgement with its first estimate.
 
     Steps, in one transaction: default the window (today + 12 months); save the judgement
     under the next free reference (retrying if another request took it first); its first
-    estimate, watchers and signposts; arm the expiry alerts and the freshness watch; record
-    the creation.
+    estimate, watchers, own topics and signposts; arm the expiry alerts and the freshness
+    watch; record the creation.
     """
     now = now or timezone.now()
     window_start = window_start or timezone.localdate(now)
@@ -170,13 +172,13 @@ def create_judgement(
         Watch.objects.bulk_create(
             [Watch(judgement=judgement, user=user) for user in watchers if user != owner]
         )
-        _record(
-            judgement,
-            ChangeAction.CREATED,
-            by=by,
-            at=now,
-            changes={k: {"before": None, "after": v} for k, v in _snapshot(judgement).items()},
-        )
+        topics = list(topics)
+        if topics:
+            judgement.topics.set(topics)
+        created = {k: {"before": None, "after": v} for k, v in _snapshot(judgement).items()}
+        if topics:
+            created["topics"] = {"before": None, "after": _topic_names(topics)}
+        _record(judgement, ChangeAction.CREATED, by=by, at=now, changes=created)
         for draft in signposts:
             _create_signpost(judgement, draft, by=by, now=now)
         refresh_look(judgement)
@@ -243,11 +245,64 @@ def set_watchers(judgement: Judgement, *, by, users: Iterable) -> None:
     )
 
 
+def _topic_names(topics: Iterable[Topic]) -> str:
+    return ", ".join(sorted((t.name for t in topics), key=str.casefold)) or "none"
+
+
+@transaction.atomic
+def set_topics(judgement: Judgement, *, by, topics: Iterable[Topic]) -> None:
+    """Replace the judgement's own topics (its assessment's it inherits regardless); the
+    history keeps both lists of names."""
+    wanted = {topic.pk: topic for topic in topics}
+    current = {topic.pk: topic for topic in judgement.topics.all()}
+    if set(wanted) == set(current):
+        return
+    judgement.topics.set(wanted.values())
+    _record(
+        judgement,
+        ChangeAction.EDITED,
+        by=by,
+        changes={
+            "topics": {
+                "before": _topic_names(current.values()),
+                "after": _topic_names(wanted.values()),
+            }
+        },
+    )
+
+
+@transaction.atomic
+def set_assessment_topics(assessment: Assessment, *, by, topics: Iterable[Topic]) -> None:
+    """Replace an assessment's topics; each of its judgements records that what it inherits
+    changed (one history entry each, in bulk)."""
+    wanted = {topic.pk: topic for topic in topics}
+    current = {topic.pk: topic for topic in assessment.topics.all()}
+    if set(wanted) == set(current):
+        return
+    assessment.topics.set(wanted.values())
+    now = timezone.now()
+    change = {
+        "assessment topics": {
+            "before": _topic_names(current.values()),
+            "after": _topic_names(wanted.values()),
+        }
+    }
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(judgement_id=pk, action=ChangeAction.EDITED, actor=by, at=now, changes=change)
+        for pk in assessment.judgements.values_list("pk", flat=True)
+    )
+
+
 def estimate_close(judgement: Judgement) -> dt.datetime:
     """After this moment no estimate counts (``rules.estimate_close``)."""
     resolution = judgement.resolution
-    occurred_on = resolution.occurred_on if resolution is not None else None
-    return rules.estimate_close(judgement.window_end, occurred_on=occurred_on)
+    if resolution is None:
+        return rules.estimate_close(judgement.window_end)
+    return rules.estimate_close(
+        judgement.window_end,
+        occurred_on=resolution.occurred_on,
+        settled_on=resolution.settled_on,
+    )
 
 
 @transaction.atomic
@@ -440,6 +495,7 @@ def resolve(
     by,
     outcome: str,
     occurred_on: dt.date | None = None,
+    settled_on: dt.date | None = None,
     note: str = "",
     source_url: str = "",
     now: dt.datetime | None = None,
@@ -447,7 +503,8 @@ def resolve(
     """Resolve (or re-resolve) a judgement.
 
     Steps: check the outcome and the source URL against ``rules`` (the day it occurred lies
-    in the window and has come; "did not occur" only once the window has ended); lock the
+    in the window and has come; "did not occur" once the window has ended, or earlier with
+    the day it was settled and a note saying why); lock the
     judgement and refuse if someone else resolved it meanwhile; score it from its estimate
     history; add the resolution row (an earlier one stays, no longer current); point the
     judgement at it and clear its alert schedule; cancel the pending alerts; record before and
@@ -463,6 +520,8 @@ def resolve(
             window_start=judgement.window_start,
             window_end=judgement.window_end,
             resolved_on=timezone.localdate(now),
+            settled_on=settled_on,
+            note=note,
         )
         rules.check_source_url(source_url)
     # Lock the judgement: of two people resolving at once, the second sees the first's
@@ -477,6 +536,7 @@ def resolve(
         judgement=judgement,
         outcome=outcome,
         occurred_on=occurred_on,
+        settled_on=settled_on,
         note=note,
         source_url=source_url,
         resolved_by=by,
@@ -498,6 +558,8 @@ def resolve(
         if r is None:
             return None
         when = f" on {r.occurred_on}" if r.occurred_on else ""
+        if r.settled_on:
+            when = f", settled on {r.settled_on}"
         return f"{r.get_outcome_display()}{when}"
 
     _record(

@@ -16,7 +16,13 @@ Choices:
   number is not a revision and is dropped; several at one moment keep the last.
 - Window: from the forecaster's first forecast day to the question's scheduled close date
   (``date_to_close``); forecasts after that day are dropped (hindsight).
-- Outcome: (a) occurred, on ``date_closed`` clamped into the window; (b) did not occur.
+- Outcome: (a) occurred, on ``date_closed`` clamped into the window; (b) did not occur, and
+  when the Project closed the question before its scheduled close (``date_closed`` inside the
+  window and before its last day), settled on ``date_closed``: it was certain by then. (None
+  of the questions with forecasts in the mini file closed early; the rule is there for a
+  fuller release.)
+- Topics: a region and a subject per question, read by hand from the question's text
+  (``TOPICS``); questions without a region (commodity prices) have a subject only.
 - Times: the release gives no time zone; timestamps are taken as UTC.
 """
 
@@ -31,6 +37,22 @@ from pathlib import Path
 
 ANALYSTS = 5
 TEAM = "Geopolitics"
+TOPICS = {
+    "1001": "East Asia; Diplomacy",
+    "1003": "Europe; Diplomacy",
+    "1004": "Middle East; Diplomacy",
+    "1005": "Latin America; Elections",
+    "1006": "Europe; Economy",
+    "1008": "Russia; Economy",
+    "1010": "Economy",
+    "1011": "East Asia; Economy",
+    "1012": "Europe; Leadership",
+    "1013": "Economy",
+    "1015": "Middle East; Diplomacy",
+    "1016": "Europe; Elections",
+    "1017": "Africa; Leadership",
+    "1018": "Middle East; Leadership",
+}
 ASSESSMENT = "Good Judgment Project, year 1 questions (IARPA ACE, 2011)"
 
 
@@ -109,6 +131,7 @@ def convert(source: Path, target: Path) -> tuple[int, int]:
         occurred = q["outcome"] == "a"
         closed = us_date(q["date_closed"])
         occurred_on = min(max(closed, start), end) if occurred else None
+        settled_on = closed if not occurred and start <= closed < end else None
         judgements.append(
             {
                 "reference": reference,
@@ -129,6 +152,8 @@ def convert(source: Path, target: Path) -> tuple[int, int]:
                     f"Resolved by the Good Judgment Project (question {ifp}, closed "
                     f"{closed.isoformat()}): {'Yes' if occurred else 'No'}."
                 ),
+                "settled_on": settled_on.isoformat() if settled_on else "",
+                "topics": TOPICS.get(ifp.split("-")[0], ""),
             }
         )
         estimates += [

@@ -16,6 +16,7 @@ from judgements.interchange.columns import (
     ESTIMATE_COLUMNS,
     INDICATOR_COLUMNS,
     JUDGEMENT_COLUMNS,
+    JUDGEMENT_EXTRA,
 )
 from judgements.interchange.importing import ImportFailed, import_judgements
 from judgements.models import Judgement
@@ -49,7 +50,7 @@ def workflow_errors(call, *args, **kwargs) -> list[str]:
 
 def import_errors(tmp_path: Path, judgements, estimates=(), indicators=()) -> list[str]:
     for name, columns, rows in (
-        ("judgements.csv", JUDGEMENT_COLUMNS, judgements),
+        ("judgements.csv", JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA, judgements),
         ("estimates.csv", ESTIMATE_COLUMNS, estimates),
         ("indicators.csv", INDICATOR_COLUMNS, indicators),
     ):
@@ -262,4 +263,110 @@ def test_a_reference_goes_into_urls(tmp_path, alice, east_asia):
         rules.REFERENCE_MESSAGE,
         workflow_errors(create, alice, east_asia, reference="EA/1"),
         import_errors(tmp_path, [row(reference="EA/1")]),
+    )
+
+
+# --- did not occur, settled before the window ends (issue 15) -------------------------------
+
+
+def settle(judgement, **fields) -> dict:
+    """The same settled-early resolution as the form's data and as the workflow's arguments."""
+    return {"outcome": "did_not_occur", "note": "The vote was held; it failed.", **fields}
+
+
+def settled_row(**cells) -> dict:
+    """The judgement fixture's window (it started 100 days ago and runs 12 months) as a row."""
+    start = TODAY - dt.timedelta(days=100)
+    defaults = {
+        "window_start": start.isoformat(),
+        "window_end": rules.default_window_end(start).isoformat(),
+        "outcome": "did_not_occur",
+        "resolution_note": "The vote was held; it failed.",
+    }
+    return row(**{**defaults, **cells})
+
+
+def test_settled_on_cannot_be_in_the_future(tmp_path, alice, judgement):
+    tomorrow = TODAY + dt.timedelta(days=1)
+    said_by_all(
+        rules.SETTLED_FUTURE_MESSAGE,
+        form_errors(ResolveForm(settle(judgement, settled_on=tomorrow), judgement=judgement)),
+        workflow_errors(
+            workflows.resolve, judgement, by=alice, **settle(judgement, settled_on=tomorrow)
+        ),
+        import_errors(tmp_path, [settled_row(settled_on=tomorrow.isoformat())]),
+    )
+
+
+def test_settled_on_lies_inside_the_window(tmp_path, alice, judgement):
+    before = judgement.window_start - dt.timedelta(days=1)
+    message = "The day it was settled must lie inside the window"
+    said_by_all(
+        message,
+        form_errors(ResolveForm(settle(judgement, settled_on=before), judgement=judgement)),
+        workflow_errors(
+            workflows.resolve, judgement, by=alice, **settle(judgement, settled_on=before)
+        ),
+        import_errors(tmp_path, [settled_row(settled_on=before.isoformat())]),
+    )
+
+
+def test_settled_early_needs_a_note_saying_why(tmp_path, alice, judgement):
+    day = TODAY - dt.timedelta(days=2)
+    said_by_all(
+        rules.SETTLED_NOTE_MESSAGE,
+        # The form's note is required anyway; a blank one is refused by the rule too.
+        form_errors(
+            ResolveForm(settle(judgement, settled_on=day, note="   "), judgement=judgement)
+        ),
+        workflow_errors(
+            workflows.resolve, judgement, by=alice, **settle(judgement, settled_on=day, note="")
+        ),
+        import_errors(tmp_path, [settled_row(settled_on=day.isoformat(), resolution_note="")]),
+    )
+
+
+def test_settled_on_goes_only_with_did_not_occur(tmp_path, alice, judgement):
+    day = TODAY - dt.timedelta(days=2)
+    said_by_all(
+        rules.SETTLED_ONLY_NOT_OCCURRED_MESSAGE,
+        workflow_errors(
+            workflows.resolve, judgement, by=alice, outcome="annulled", note="x", settled_on=day
+        ),
+        import_errors(tmp_path, [settled_row(outcome="annulled", settled_on=day.isoformat())]),
+    )
+    # The form drops a date left in the settled-on field when another outcome is picked.
+    form = ResolveForm({"outcome": "annulled", "note": "x", "settled_on": day}, judgement=judgement)
+    assert form.is_valid() and form.cleaned_data["settled_on"] is None
+
+
+def test_settled_early_is_accepted_by_all_three_doors(tmp_path, alice, judgement):
+    day = TODAY - dt.timedelta(days=2)
+    form = ResolveForm(settle(judgement, settled_on=day), judgement=judgement)
+    assert form.is_valid(), form.errors
+    resolution = workflows.resolve(judgement, by=alice, **form.cleaned_data)
+    assert (resolution.outcome, resolution.settled_on, resolution.closed_on) == (
+        "did_not_occur",
+        day,
+        day,
+    )
+    files = tmp_path / "files"
+    files.mkdir()
+    for name, columns, rows in (
+        (
+            "judgements.csv",
+            JUDGEMENT_COLUMNS + JUDGEMENT_EXTRA,
+            [settled_row(settled_on=day.isoformat())],
+        ),
+    ):
+        with (files / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(columns), restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+    import_judgements(files, today=TODAY)
+    imported = Judgement.objects.select_related("resolution").get(reference="IMP-1")
+    assert imported.resolution.settled_on == day
+    # Resolved, by default, at the close: 00:00 of the day it was settled.
+    assert imported.resolution.resolved_at == rules.estimate_close(
+        imported.window_end, settled_on=day
     )

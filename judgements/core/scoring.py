@@ -7,13 +7,14 @@ Inputs are plain values: the window as dates, the outcome, the estimate history 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from judgements.core import scales
-from judgements.core.dates import start_of_day
+from judgements.core.dates import add_months, start_of_day
 
 LOG_CLIP = 0.001
 
@@ -25,10 +26,19 @@ def opening(window_start: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return start_of_day(window_start, tz)
 
 
-def close(window_end: dt.date, tz: dt.tzinfo, *, occurred_on: dt.date | None = None) -> dt.datetime:
-    """00:00 of the day it occurred; otherwise 24:00 of window end."""
+def close(
+    window_end: dt.date,
+    tz: dt.tzinfo,
+    *,
+    occurred_on: dt.date | None = None,
+    settled_on: dt.date | None = None,
+) -> dt.datetime:
+    """00:00 of the day it occurred; 00:00 of the day it was settled, when it did not occur
+    and that was certain before the window ended; otherwise 24:00 of window end."""
     if occurred_on is not None:
         return start_of_day(occurred_on, tz)
+    if settled_on is not None:
+        return start_of_day(settled_on, tz)
     return start_of_day(window_end + dt.timedelta(days=1), tz)
 
 
@@ -65,6 +75,47 @@ def p_final(history: EstimateHistory, *, closes: dt.datetime) -> float:
             break
         final = probability
     return float(final)
+
+
+def p_final_at(history: EstimateHistory, *, opens: dt.datetime, closes: dt.datetime) -> dt.datetime:
+    """When p_final began to stand: the moment it was made, or the opening for the first
+    estimate (and for a revision made before the window opened)."""
+    ordered = sorted(history, key=lambda pair: pair[0])
+    made = opens
+    for made_at, _ in ordered[1:]:
+        if made_at >= closes:
+            break
+        made = max(made_at, opens)
+    return made
+
+
+# --- Horizon: from p_final to the close, in calendar months ------------------------------
+
+# Lower bounds in calendar months: < 1, 1–3, 3–6, 6–12, > 12 (a bucket holds its lower bound).
+HORIZON_MONTHS = (0, 1, 3, 6, 12)
+HORIZON_LABELS = ("< 1 month", "1–3 months", "3–6 months", "6–12 months", "> 12 months")
+
+
+def horizon(made: dt.datetime, closes: dt.datetime, tz: dt.tzinfo) -> int:
+    """The horizon bucket (0–4) of a forecast standing from ``made`` to ``closes``.
+
+    Months are calendar months on the site's wall clock: from 10 March 09:00, one month is
+    10 April 09:00 (31 January + 1 month is 28 or 29 February, as for windows). A close
+    exactly on a boundary falls in the bucket above it: the bucket holds its lower bound.
+    """
+    start = made.astimezone(tz)
+    end = closes.astimezone(dt.UTC)
+    bucket = 0
+    for index, months in enumerate(HORIZON_MONTHS[1:], start=1):
+        day = add_months(start.date(), months)
+        boundary = dt.datetime.combine(day, start.time(), tzinfo=tz)
+        if end >= boundary.astimezone(dt.UTC):
+            bucket = index
+    return bucket
+
+
+def horizon_label(bucket: int) -> str:
+    return HORIZON_LABELS[bucket]
 
 
 def p_initial(history: EstimateHistory) -> float:
@@ -108,6 +159,8 @@ class JudgementScore:
     brier: float
     brier_time_averaged: float
     log_loss: float
+    p_final_at: dt.datetime
+    horizon: int
 
 
 def score_judgement(
@@ -118,17 +171,30 @@ def score_judgement(
     window_end: dt.date,
     occurred_on: dt.date | None,
     tz: dt.tzinfo,
+    settled_on: dt.date | None = None,
 ) -> JudgementScore:
-    """Every per-judgement figure of docs/design.md §4 for one resolved judgement."""
+    """Every per-judgement figure of docs/design.md §4 for one resolved judgement.
+
+    The close is 00:00 of ``occurred_on`` when it occurred, 00:00 of ``settled_on`` when it
+    did not occur and was settled early, otherwise 24:00 of window end.
+    """
     opens = opening(window_start, tz)
-    closes = close(window_end, tz, occurred_on=occurred_on if occurred else None)
+    closes = close(
+        window_end,
+        tz,
+        occurred_on=occurred_on if occurred else None,
+        settled_on=None if occurred else settled_on,
+    )
     final = p_final(history, closes=closes)
+    final_at = p_final_at(history, opens=opens, closes=closes)
     return JudgementScore(
         p_initial=p_initial(history),
         p_final=final,
         brier=brier(final, occurred),
         brier_time_averaged=time_averaged_brier(history, occurred, opens=opens, closes=closes),
         log_loss=log_loss(final, occurred),
+        p_final_at=final_at,
+        horizon=horizon(final_at, closes, tz),
     )
 
 
@@ -153,7 +219,8 @@ class Record:
     """One resolved judgement as the aggregates see it: plain values, no ORM.
 
     ``outcome`` is ``occurred``, ``did_not_occur`` or ``annulled``; scores are None when
-    annulled. ``closed_on`` is the day of the close (the day it occurred, else window end).
+    annulled. ``closed_on`` is the day of the close (the day it occurred or was settled, else
+    window end); None in summaries that are not grouped by quarter.
     """
 
     outcome: str
@@ -161,13 +228,17 @@ class Record:
     brier: float | None
     brier_time_averaged: float | None
     log_loss: float | None
-    closed_on: dt.date
+    closed_on: dt.date | None
     team: str = ""
     owner: str = ""
     assessment: str = ""
     # How many judgements this record stands for: a summary of n judgements with the same
     # outcome, p_final and quarter of close carries their mean scores (see scorecards.summary).
     n: int = 1
+    # The judgement's topics (its own and its assessment's) and its horizon bucket (0–4,
+    # ``HORIZON_LABELS``; None when annulled).
+    topics: tuple[str, ...] = ()
+    horizon: int | None = None
 
     @property
     def is_scored(self) -> bool:
@@ -328,12 +399,28 @@ def _band_of(placement: scales.Placement) -> tuple[float, float, str]:
     return lo, hi, f"{lo * 100:g}–{hi * 100:g}%"
 
 
+_PLACED: dict[tuple[str, float], scales.Placement] = {}
+
+
+def _place(scale: scales.Scale, probability: float) -> scales.Placement:
+    """``scale.place``, remembered by scale key and number: the dashboard places the same few
+    hundred distinct forecasts once per group of every table. (Keyed on the key, not the
+    scale: hashing a scale's terms costs more than placing the number.)"""
+    key = (scale.key, probability)
+    placed = _PLACED.get(key)
+    if placed is None:
+        if len(_PLACED) > 50_000:
+            _PLACED.clear()
+        placed = _PLACED[key] = scale.place(probability)
+    return placed
+
+
 def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
     """Group by the term of p_final on a scale; numbers in a gap form their own group."""
     groups: dict[str, Counter[tuple[float, bool]]] = {}
     placements: dict[str, scales.Placement] = {}
     for (probability, occurred), n in _tally(pairs).items():
-        placement = scale.place(probability)
+        placement = _place(scale, probability)
         groups.setdefault(placement.label, Counter())[(probability, occurred)] += n
         placements.setdefault(placement.label, placement)
     result = []
@@ -360,6 +447,53 @@ def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
     return sorted(result, key=lambda group: (group.lo, group.hi))
 
 
+# --- Discrimination: does the team tell what happens from what does not? ------------------
+
+
+def auc(pairs: Pairs) -> float | None:
+    """ROC AUC of the forecasts against the outcomes: the chance that a judgement that
+    occurred got a higher forecast than one that did not, a tie counting one half.
+
+    None when only one outcome is present. Exact, over the distinct forecasts: the pairs are
+    sorted once and each occurred forecast is compared with the did-not-occur ones below it.
+    """
+    tally = _tally(pairs)
+    by_value: dict[float, list[int]] = {}
+    for (probability, occurred), n in tally.items():
+        by_value.setdefault(float(probability), [0, 0])[0 if occurred else 1] += n
+    positives = sum(pos for pos, _ in by_value.values())
+    negatives = sum(neg for _, neg in by_value.values())
+    if not positives or not negatives:
+        return None
+    wins = 0.0
+    below = 0  # did-not-occur judgements with a lower forecast
+    for value in sorted(by_value):
+        pos, neg = by_value[value]
+        wins += pos * (below + neg / 2)
+        below += neg
+    return wins / (positives * negatives)
+
+
+@dataclass(frozen=True)
+class Discrimination:
+    """How many judgements that occurred, and that did not, had p_final in each bin."""
+
+    occurred: list[int]
+    did_not_occur: list[int]
+
+    @property
+    def rows(self) -> list[tuple[Bin, int, int]]:
+        return list(zip(TEN_BINS, self.occurred, self.did_not_occur, strict=True))
+
+
+def discrimination(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> Discrimination:
+    """The two distributions of p_final, by outcome, on the calibration bins."""
+    occurred, did_not = [0] * len(bins), [0] * len(bins)
+    for (probability, happened), n in _tally(pairs).items():
+        (occurred if happened else did_not)[bin_index(probability, bins)] += n
+    return Discrimination(occurred, did_not)
+
+
 def _weighted_mean(values: Sequence[tuple[float | None, int]]) -> float | None:
     """Mean of per-record means weighted by how many judgements each record stands for."""
     present = [(value, n) for value, n in values if value is not None]
@@ -382,10 +516,30 @@ class Scorecard:
     brier_time_averaged: float | None
     log_loss: float | None
     skill: float | None
-    murphy: Murphy | None
-    calibration: list[CalibrationBin]
-    by_term: list[TermGroup]
+    auc: float | None
+    # What the binned figures below are computed from, when first asked for: a table of
+    # groups (by topic, by horizon) reads only the figures above, so it never pays for them.
+    pairs: Counter[tuple[float, bool]] = field(repr=False, compare=False, default_factory=Counter)
+    scale: scales.Scale | None = field(repr=False, compare=False, default=None)
+    bins: Sequence[Bin] = field(repr=False, compare=False, default=TEN_BINS)
     reference_brier: float = REFERENCE_BRIER
+
+    @functools.cached_property
+    def murphy(self) -> Murphy | None:
+        return murphy(self.pairs, self.bins) if self.pairs else None
+
+    @functools.cached_property
+    def calibration(self) -> list[CalibrationBin]:
+        return calibration(self.pairs, self.bins)
+
+    @functools.cached_property
+    def by_term(self) -> list[TermGroup]:
+        assert self.scale is not None
+        return by_term(self.pairs, self.scale)
+
+    @functools.cached_property
+    def discrimination(self) -> Discrimination:
+        return discrimination(self.pairs, self.bins)
 
     @classmethod
     def build(
@@ -395,23 +549,27 @@ class Scorecard:
         pairs: Counter[tuple[float, bool]] = Counter()
         for r in scored:
             pairs[(float(r.p_final), r.occurred)] += r.n  # type: ignore[arg-type]
-        decomposition = murphy(pairs, bins) if pairs else None
+        resolved = sum(pairs.values())
+        occurred = sum(n for (_, o), n in pairs.items() if o)
         brier_score = _weighted_mean([(r.brier, r.n) for r in scored])
+        # The uncertainty of the Murphy decomposition, ō(1 − ō), without its bins.
+        uncertainty = (occurred / resolved) * (1 - occurred / resolved) if resolved else None
         return cls(
-            resolved=sum(pairs.values()),
-            occurred=sum(r.n for r in scored if r.occurred),
+            resolved=resolved,
+            occurred=occurred,
             annulled=sum(r.n for r in records if r.outcome == "annulled"),
             brier=brier_score,
             brier_time_averaged=_weighted_mean([(r.brier_time_averaged, r.n) for r in scored]),
             log_loss=_weighted_mean([(r.log_loss, r.n) for r in scored]),
             skill=(
-                skill(brier_score, decomposition.uncertainty)
-                if decomposition and brier_score is not None
+                skill(brier_score, uncertainty)
+                if uncertainty is not None and brier_score is not None
                 else None
             ),
-            murphy=decomposition,
-            calibration=calibration(pairs, bins),
-            by_term=by_term(pairs, scale),
+            auc=auc(pairs),
+            pairs=pairs,
+            scale=scale,
+            bins=bins,
         )
 
     def as_json(self, digits: int = 6) -> dict:
@@ -463,6 +621,11 @@ class Scorecard:
                 }
                 for g in self.by_term
             ],
+            "auc": r(self.auc),
+            "discrimination": {
+                "occurred": list(self.discrimination.occurred),
+                "did_not_occur": list(self.discrimination.did_not_occur),
+            },
         }
 
 
@@ -470,35 +633,73 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-GROUPINGS = ("team", "owner", "assessment", "term", "quarter")
+GROUPINGS = ("team", "owner", "assessment", "term", "quarter", "topic", "horizon")
 
 
-def group_key(record: Record, grouping: str, scale: scales.Scale) -> str | None:
-    """The label a record falls under for one grouping (None: not in any group)."""
+def group_keys(record: Record, grouping: str, scale: scales.Scale) -> tuple[str, ...]:
+    """The labels a record falls under for one grouping: none, one, or for topics as many
+    as the judgement has (a judgement on two topics counts in both)."""
     if grouping == "term":
-        return scale.place(record.p_final).label if record.is_scored else None
+        return (scale.place(record.p_final).label,) if record.is_scored else ()
     if grouping == "quarter":
-        return quarter_of(record.closed_on)
+        return (quarter_of(record.closed_on),) if record.closed_on else ()
+    if grouping == "topic":
+        return tuple(record.topics)
+    if grouping == "horizon":
+        return (horizon_label(record.horizon),) if record.horizon is not None else ()
     if grouping in ("team", "owner", "assessment"):
-        return getattr(record, grouping) or None
+        label = getattr(record, grouping)
+        return (label,) if label else ()
     raise ValueError(f"unknown grouping {grouping!r}; use one of {', '.join(GROUPINGS)}")
 
 
 def scorecards_by(
     records: Sequence[Record], grouping: str, scale: scales.Scale
 ) -> list[tuple[str, Scorecard]]:
-    """One scorecard per team, owner, assessment, term or quarter of close, sorted by label
-    (terms in the order of the scale)."""
+    """One scorecard per team, owner, assessment, term, quarter of close, topic or horizon,
+    sorted by label (terms in the order of the scale, horizons from the shortest)."""
     groups: dict[str, list[Record]] = {}
     for record in records:
-        key = group_key(record, grouping, scale)
-        if key is not None:
+        for key in group_keys(record, grouping, scale):
             groups.setdefault(key, []).append(record)
     labels = sorted(groups)
     if grouping == "term":
         labels = sorted(groups, key=lambda label: _band_of(scale.place(_first_p(groups[label]))))
+    elif grouping == "horizon":
+        labels = sorted(groups, key=HORIZON_LABELS.index)
+    elif grouping == "topic":
+        labels = sorted(groups, key=str.casefold)
     return [(label, Scorecard.build(groups[label], scale)) for label in labels]
 
 
 def _first_p(records: Sequence[Record]) -> float:
     return float(records[0].p_final)  # type: ignore[arg-type]
+
+
+# --- Where are we best and worst? ---------------------------------------------------------
+
+# A group with fewer scored judgements than this is "too few to tell": it is shown, but not
+# named best or worst (one lucky call would otherwise top the list).
+TOO_FEW = 10
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The best and worst groups by mean Brier (lower is better) among those with at least
+    ``TOO_FEW`` scored judgements; ``too_few`` names the groups left out for that."""
+
+    best: tuple[str, Scorecard] | None
+    worst: tuple[str, Scorecard] | None
+    too_few: list[str]
+    compared: int
+
+
+def best_and_worst(groups: Sequence[tuple[str, Scorecard]], minimum: int = TOO_FEW) -> Standing:
+    """Rank groups by mean Brier; those with fewer than ``minimum`` scored judgements are too
+    few to tell. With fewer than two groups left there is no best nor worst."""
+    enough = [(k, c) for k, c in groups if c.resolved >= minimum and c.brier is not None]
+    too_few = [k for k, c in groups if c.resolved and c.resolved < minimum]
+    if len(enough) < 2:
+        return Standing(None, None, too_few, len(enough))
+    ranked = sorted(enough, key=lambda item: (item[1].brier, item[0]))
+    return Standing(ranked[0], ranked[-1], too_few, len(enough))

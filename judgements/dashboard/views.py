@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from judgements import access
+from judgements.core import scales
 from judgements.dashboard import queries as dashboard
+from judgements.dashboard.standing import standing_context
 from judgements.freshness import sections as freshness
-from judgements.models import Judgement, Resolution, Status, Team
+from judgements.models import Judgement, Resolution, Status, Team, Topic, topic_condition
 from judgements.track_records import scorecards
+from judgements.track_records.breakdowns import breakdown_context
 from judgements.track_records.views import requested_scale, scores_context
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,16 +50,26 @@ class Scope:
     team: Team | None
     span: dashboard.Period
     today: dt.date
+    topic: Topic | None = None
+    topics: tuple[Topic, ...] = ()
+
+    @property
+    def narrowing(self) -> dict[str, str]:
+        """The team and topic filters as GET parameters."""
+        return {
+            **({"team": self.team.slug} if self.team else {}),
+            **({"topic": self.topic.slug} if self.topic else {}),
+        }
 
     @property
     def query(self) -> str:
         """The filters as a query string, for links that keep them."""
-        params = {"period": self.span.key, **({"team": self.team.slug} if self.team else {})}
-        return urlencode(params)
+        return urlencode({"period": self.span.key, **self.narrowing})
 
     def list_url(self, status: str, *, closed: bool = False) -> str:
-        """The judgement list behind a figure: this status, this team, closed in the period."""
-        params = {"status": status, **({"team": self.team.slug} if self.team else {})}
+        """The judgement list behind a figure: this status, team and topic, closed in the
+        period."""
+        params = {"status": status, **self.narrowing}
         if closed and self.span.start is not None:
             params |= {"closed_from": self.span.start, "closed_to": self.span.end}
         return f"{reverse('judgement-list')}?{urlencode(params)}"
@@ -75,19 +88,36 @@ def _dashboard_scope(request: HttpRequest) -> Scope:
     if team is not None:
         judgements = judgements.filter(team=team)
         resolutions = resolutions.filter(judgement__team=team)
+    topics = tuple(Topic.objects.order_by("name"))
+    topic = next((t for t in topics if t.slug == request.GET.get("topic")), None)
+    if topic is not None:
+        judgements = judgements.on_topic(topic)
+        resolutions = resolutions.filter(topic_condition(topic, prefix="judgement__"))
     today = timezone.localdate()
     span = dashboard.period(request.GET.get("period", ""), today=today)
-    return Scope(judgements, resolutions, teams, team, span, today)
+    return Scope(judgements, resolutions, teams, team, span, today, topic, topics)
 
 
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     scope = _dashboard_scope(request)
     judgements, span, today = scope.judgements, scope.span, scope.today
+    closed = scope.resolutions.filter(dashboard.closed_within(span))
+    scale_key = requested_scale(request)
+    figure_url = scope.list_url("resolved", closed=True)
+    breakdowns = breakdown_context(
+        scorecards.topic_summary(closed, names={t.pk: t.name for t in scope.topics}),
+        scorecards.horizon_summary(closed),
+        scale=scales.get_scale(scale_key),
+        figure_url=figure_url,
+        topics=scope.topics,
+    )
     context = {
         "scope": scope,
         "teams": scope.teams,
         "team": scope.team,
+        "topic": scope.topic,
+        "topics": scope.topics,
         "span": span,
         "periods": dashboard.PERIODS,
         "counts": dashboard.counts(judgements, scope.resolutions, today=today, span=span),
@@ -98,12 +128,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "due_panel": freshness.dashboard_panel(
             judgements, now=timezone.now(), team_slug=scope.team.slug if scope.team else None
         ),
-        **scores_context(
-            scorecards.summary(scope.resolutions.filter(dashboard.closed_within(span))),
-            scale_key=requested_scale(request),
-        ),
+        **scores_context(scorecards.summary(closed), scale_key=scale_key),
+        **breakdowns,
+        **standing_context(breakdowns["topic_rows"], breakdowns["horizon_rows"]),
         "speaker": "we",
-        "figure_url": scope.list_url("resolved", closed=True),
+        "figure_url": figure_url,
         "annulled_url": scope.list_url("annulled", closed=True),
         "status_urls": {
             status: scope.list_url(status) for status in ("open", "expiring", "awaiting")
@@ -128,42 +157,75 @@ EXPORT_COLUMNS = [
     "term",
     "indicators_for",
     "indicators_against",
+    # Issue 15: what the judgement is filed under, and for the resolved section how it ended.
+    "topics",
+    "outcome",
+    "closed_on",
+    "settled_on",
+    "p_final",
+    "brier",
+    "horizon",
 ]
+
+
+def _export_row(section: str, j: Judgement, today: dt.date) -> list[object]:
+    estimate, r = j.current_estimate, j.resolution
+    topics = "; ".join(topic.name for topic in j.all_topics())
+    resolved = [""] * 6
+    if r is not None:
+        resolved = [
+            r.outcome,
+            r.closed_on.isoformat(),
+            r.settled_on.isoformat() if r.settled_on else "",
+            "" if r.p_final is None else f"{r.p_final:.4f}",
+            "" if r.brier is None else f"{r.brier:.6f}",
+            r.horizon_label,
+        ]
+    return [
+        section,
+        j.reference,
+        j.statement,
+        j.owner.get_username(),
+        j.team.name,
+        j.window_start.isoformat(),
+        j.window_end.isoformat(),
+        j.days_left(today) if r is None else "",
+        f"{estimate.probability:.4f}" if estimate else "",
+        j.placement().label if estimate else "",
+        j.indicators_for,
+        j.indicators_against,
+        topics,
+        *resolved,
+    ]
 
 
 @require_GET
 def dashboard_export(request: HttpRequest) -> StreamingHttpResponse:
-    """Every expiring, overdue and contested judgement (not just the first page) as CSV."""
+    """Every expiring, overdue and contested judgement (not just the first page), and every
+    judgement resolved or annulled in the period (the ones behind the accuracy figures), as
+    CSV with topics, outcome, day of close, settled-on date and horizon."""
     scope = _dashboard_scope(request)
     judgements, today = scope.judgements, scope.today
+    closed = scope.resolutions.filter(dashboard.closed_within(scope.span))
     sections = [
         ("expiring", judgements.with_status(Status.EXPIRING, today=today)),
         ("overdue", judgements.with_status(Status.AWAITING, today=today)),
         ("contested", judgements.contested()),
+        ("resolved", Judgement.objects.filter(resolution__in=closed)),
     ]
 
     def rows():
         yield EXPORT_COLUMNS
         for section, queryset in sections:
-            listed = queryset.select_related("owner", "team", "current_estimate").order_by(
-                "window_end", "pk"
+            listed = (
+                queryset.select_related(
+                    "owner", "team", "assessment", "current_estimate", "resolution"
+                )
+                .prefetch_related("topics", "assessment__topics")
+                .order_by("window_end", "pk")
             )
             for j in listed.iterator(chunk_size=2000):
-                estimate = j.current_estimate
-                yield [
-                    section,
-                    j.reference,
-                    j.statement,
-                    j.owner.get_username(),
-                    j.team.name,
-                    j.window_start.isoformat(),
-                    j.window_end.isoformat(),
-                    j.days_left(today),
-                    f"{estimate.probability:.4f}" if estimate else "",
-                    j.placement().label if estimate else "",
-                    j.indicators_for,
-                    j.indicators_against,
-                ]
+                yield _export_row(section, j, today)
 
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(

@@ -35,6 +35,8 @@ from judgements.models import (
     Resolution,
     Strength,
     Team,
+    Topic,
+    TopicKind,
 )
 
 BATCH = 5000
@@ -51,6 +53,10 @@ TOPICS = [
     "nationalise a foreign-owned mine",
 ]
 ACTORS = ["Country A", "Country B", "The regime", "The coalition", "The militia", "Group X"]
+# The topic vocabulary of the synthetic organisation: assessments are filed under a region,
+# judgements under up to two subjects (issue 15).
+REGIONS = ["Region North", "Region South", "Region East", "Region West"]
+SUBJECTS = ["Missiles", "Elections", "Economy", "Diplomacy", "Cyber", "Armed forces"]
 
 
 @dataclass
@@ -137,12 +143,42 @@ def generate(
         created = Judgement.objects.bulk_create([p.judgement for p in plans], batch_size=BATCH)
         for plan, row in zip(plans, created, strict=True):
             plan.judgement = row
+        _file_under_topics(assessments, created, rng)
         _write_history(plans, rng, tz, today, indicators_per_judgement, result)
         workflows.after_bulk_write([p.judgement.pk for p in plans])
     result.teams, result.judgements = n_teams, len(plans)
     result.users = sum(len(v) for v in members.values()) + 3
     result.seconds = (timezone.now() - started).total_seconds()
     return result
+
+
+def _file_under_topics(assessments, judgements, rng) -> None:
+    """Each assessment under one region, each judgement under none, one or two subjects."""
+    regions = [
+        Topic.objects.get_or_create(
+            slug=f"gen-{name.lower().replace(' ', '-')}",
+            defaults={"name": name, "kind": TopicKind.REGION},
+        )[0]
+        for name in REGIONS
+    ]
+    subjects = [
+        Topic.objects.get_or_create(
+            slug=f"gen-{name.lower().replace(' ', '-')}",
+            defaults={"name": name, "kind": TopicKind.SUBJECT},
+        )[0]
+        for name in SUBJECTS
+    ]
+    filed = Assessment.topics.through
+    filed.objects.bulk_create(
+        [filed(assessment=a, topic=rng.choice(regions)) for a in assessments], batch_size=BATCH
+    )
+    own = Judgement.topics.through
+    rows = [
+        own(judgement=j, topic=topic)
+        for j in judgements
+        for topic in rng.sample(subjects, rng.choice([0, 1, 1, 2]))
+    ]
+    own.objects.bulk_create(rows, batch_size=BATCH)
 
 
 @dataclass
@@ -152,6 +188,7 @@ class _Plan:
     outcome: str | None
     occurred_on: dt.date | None
     probabilities: list[float]
+    settled_on: dt.date | None = None
 
 
 def _plan(i, rng, today, teams, members, assessments) -> _Plan:
@@ -171,8 +208,14 @@ def _plan(i, rng, today, teams, members, assessments) -> _Plan:
     elif end < today - dt.timedelta(days=90) or (end < today and rng.random() < 0.7):
         # Old windows are all resolved; a few recent ones still await resolution.
         outcome = Outcome.DID_NOT_OCCUR
+    settled_on = None
+    old_enough = end < today - dt.timedelta(days=30)
+    if outcome == Outcome.DID_NOT_OCCUR and old_enough and rng.random() < 0.3:
+        # It became certain before the window ended (the vote was held, the deadline of the
+        # thing itself passed): resolved as settled early.
+        settled_on = start + dt.timedelta(days=rng.randint(length // 3, length - 1))
     if outcome is not None and rng.random() < 0.03:
-        outcome, occurred_on = Outcome.ANNULLED, None
+        outcome, occurred_on, settled_on = Outcome.ANNULLED, None, None
     probabilities = [first_p]
     for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
         drift = (0.15 if happens else -0.15) + rng.gauss(0, 0.1)
@@ -189,7 +232,7 @@ def _plan(i, rng, today, teams, members, assessments) -> _Plan:
         created_by=owner,
         created_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))),
     )
-    return _Plan(judgement, true_p, outcome, occurred_on, probabilities)
+    return _Plan(judgement, true_p, outcome, occurred_on, probabilities, settled_on)
 
 
 def _write_history(plans, rng, tz, today, per_judgement, result: Generated) -> None:
@@ -233,11 +276,13 @@ def _write_history(plans, rng, tz, today, per_judgement, result: Generated) -> N
 
 def _resolution(plan: _Plan, history, tz, rng) -> Resolution:
     j = plan.judgement
-    resolved_on = (plan.occurred_on or j.window_end) + dt.timedelta(days=rng.randint(1, 20))
+    closed_on = plan.occurred_on or plan.settled_on or j.window_end
+    resolved_on = closed_on + dt.timedelta(days=rng.randint(1, 20))
     resolution = Resolution(
         judgement=j,
         outcome=plan.outcome,
         occurred_on=plan.occurred_on,
+        settled_on=plan.settled_on,
         note="Resolved from open reporting.",
         resolved_by=j.owner,
         resolved_at=timezone.make_aware(dt.datetime.combine(resolved_on, dt.time(10))),

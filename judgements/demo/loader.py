@@ -20,7 +20,15 @@ from judgements.access import Role, group_for, uses_admin_site
 from judgements.core import scales
 from judgements.core.dates import add_months
 from judgements.interchange import importing
-from judgements.models import Assessment, Direction, Judgement, Team
+from judgements.models import (
+    Assessment,
+    Direction,
+    Judgement,
+    Team,
+    Topic,
+    TopicKind,
+    free_topic_slug,
+)
 from judgements.reports import extraction
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -246,10 +254,48 @@ def load_sample_assessment(users: dict[str, User], *, today: dt.date) -> Assessm
     return assessment
 
 
+# The demo's topic vocabulary (docs/design.md §2.11): regions and subjects. The sample
+# assessment is filed under North Korea and Japan; the GJP history names its own topics.
+DEMO_TOPICS = {
+    TopicKind.REGION: [
+        "North Korea",
+        "Japan",
+        "East Asia",
+        "Europe",
+        "Middle East",
+        "Russia",
+        "Africa",
+        "Latin America",
+    ],
+    TopicKind.SUBJECT: [
+        "Clandestine activities",
+        "Diplomacy",
+        "Economy",
+        "Elections",
+        "Leadership",
+    ],
+}
+SAMPLE_TOPICS = ["North Korea", "Japan", "Clandestine activities"]
+
+
+def ensure_topics() -> dict[str, Topic]:
+    topics = {}
+    for kind, names in DEMO_TOPICS.items():
+        for name in names:
+            topic = Topic.objects.filter(name=name).first()
+            if topic is None:
+                topic = Topic.objects.create(name=name, slug=free_topic_slug(name), kind=kind)
+            topics[name] = topic
+    return topics
+
+
 def load_demo(*, today: dt.date | None = None) -> dict[str, User]:
     today = today or timezone.localdate()
     users = ensure_users()
-    load_sample_assessment(users, today=today)
+    topics = ensure_topics()
+    assessment = load_sample_assessment(users, today=today)
+    if not assessment.topics.exists():
+        assessment.topics.set([topics[name] for name in SAMPLE_TOPICS])
     load_gjp_history(today=today)
     return users
 

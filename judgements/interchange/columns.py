@@ -22,7 +22,16 @@ JUDGEMENT_COLUMNS = (
     "resolved_at",
     "resolution_note",
 )
-JUDGEMENT_EXTRA = ("rationale", "created_by", "resolved_by", "resolution_source_url")
+JUDGEMENT_EXTRA = (
+    "rationale",
+    "created_by",
+    "resolved_by",
+    "resolution_source_url",
+    # Issue 15: did not occur, settled before the window ended; the judgement's own topics
+    # (names separated by ";", created if missing).
+    "settled_on",
+    "topics",
+)
 ESTIMATE_COLUMNS = ("reference", "made_at", "probability", "confidence", "author", "rationale")
 INDICATOR_COLUMNS = (
     "reference",
@@ -59,6 +68,7 @@ RESOLUTION_COLUMNS = (
     "source_url",
     "window_start",
     "window_end",
+    "settled_on",
 )
 # Signposts (docs/design.md §2.10, §7.12): one row each; the indicator that showed one names
 # it by its text in indicators.csv's ``signpost`` column.

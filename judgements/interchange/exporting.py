@@ -85,9 +85,11 @@ def export_judgements(
     directory.mkdir(parents=True, exist_ok=True)
     judgements = judgements if judgements is not None else Judgement.objects.all()
     estimates = _estimates_by_judgement(judgements)
-    selected = judgements.select_related(
-        "owner", "team", "assessment", "resolution__resolved_by"
-    ).order_by("reference")
+    selected = (
+        judgements.select_related("owner", "team", "assessment", "resolution__resolved_by")
+        .prefetch_related("topics")
+        .order_by("reference")
+    )
     revisions = 0
     with (
         (directory / "judgements.csv").open("w", newline="", encoding="utf-8") as jf,
@@ -145,6 +147,8 @@ def _judgement_row(judgement: Judgement, first: dict) -> list[str]:
         first["author__username"],
         r.resolved_by.get_username() if r else "",
         r.source_url if r else "",
+        _day(r.settled_on) if r else "",
+        "; ".join(sorted((t.name for t in judgement.topics.all()), key=str.casefold)),
     ]
 
 
@@ -212,6 +216,7 @@ def _write_earlier_resolutions(path: Path, judgements: QuerySet[Judgement]) -> i
                     r.source_url,
                     _day(r.window_start),
                     _day(r.window_end),
+                    _day(r.settled_on),
                 ]
             )
             count += 1

@@ -19,7 +19,9 @@ Choices of our own (docs/design.md §7 states them as rules):
 - Users created by ``--create-users`` have no usable password, join the Analysts group and
   become members of the teams whose judgements they own.
 - Optional extra columns that make export → import lossless: judgements.csv ``rationale``,
-  ``created_by``, ``resolved_by``, ``resolution_source_url``; indicators.csv
+  ``created_by``, ``resolved_by``, ``resolution_source_url``, ``settled_on`` (did not occur,
+  settled before the window ended) and ``topics`` (the judgement's own topics, names separated
+  by ";"; missing topics are created); resolutions.csv ``settled_on``; indicators.csv
   ``retracted_at``, ``retracted_by``, ``retraction_reason``. Files without them import fine.
 - Signposts (``signposts.csv``, optional): one row each, named within their judgement by
   their text; the indicator that showed one names it in indicators.csv's ``signpost``
@@ -92,6 +94,8 @@ from judgements.models import (
     Signpost,
     Strength,
     Team,
+    Topic,
+    free_topic_slug,
 )
 
 BATCH = 2000
@@ -128,6 +132,7 @@ class ImportResult:
     users_created: list[str] = field(default_factory=list)
     teams_created: list[str] = field(default_factory=list)
     assessments_created: list[str] = field(default_factory=list)
+    topics_created: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -135,7 +140,8 @@ class ImportResult:
             f"(first ones included), {self.indicators} indicators, {self.resolutions} "
             f"resolutions, {self.signposts} signposts; {self.already_present} references were "
             f"already present and left unchanged; created {len(self.users_created)} users, "
-            f"{len(self.teams_created)} teams, {len(self.assessments_created)} assessments."
+            f"{len(self.teams_created)} teams, {len(self.assessments_created)} assessments, "
+            f"{len(self.topics_created)} topics."
         )
 
 
@@ -343,6 +349,8 @@ class _JudgementRow:
     created_by: str
     resolved_by: str
     source_url: str
+    settled_on: dt.date | None = None
+    topics: tuple[str, ...] = ()
     estimates: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     earlier: list[dict[str, Any]] = field(default_factory=list)  # earlier resolutions
@@ -380,21 +388,35 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
     created_at = row.moment("created_at", today=today)
     outcome = row.choice("outcome", Outcome.values, default="")
     occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
+    settled_on = row.date("settled_on", required=False)
     resolved_at = row.moment("resolved_at", today=today)
     source_url = row.url("resolution_source_url")
-    if not outcome and (occurred_on or resolved_at or row.get("resolution_note")):
+    topics = _topic_names(row)
+    if not outcome and (occurred_on or settled_on or resolved_at or row.get("resolution_note")):
         row.error(
-            "outcome", "is empty, but the row has a resolution (occurred_on, resolved_at or note)"
+            "outcome",
+            "is empty, but the row has a resolution (occurred_on, settled_on, resolved_at or note)",
         )
     if outcome and start and end and row.ok:
-        _check_resolution(row, outcome, occurred_on, start, end, resolved_at, today)
+        _check_resolution(
+            row,
+            outcome,
+            occurred_on,
+            start,
+            end,
+            resolved_at,
+            today,
+            settled_on=settled_on,
+            note=row.get("resolution_note"),
+        )
     tz = timezone.get_current_timezone()
     if not row.ok:
         return None
     assert reference and statement and owner and team and start and end and probability is not None
     created_at = created_at or scoring.opening(start, tz)
     if outcome and resolved_at is None:
-        resolved_at = max(created_at, scoring.close(end, tz, occurred_on=occurred_on))
+        closes = scoring.close(end, tz, occurred_on=occurred_on, settled_on=settled_on)
+        resolved_at = max(created_at, closes)
     return _JudgementRow(
         line=row.line,
         reference=reference,
@@ -416,7 +438,25 @@ def _parse_judgement(row: _Row, today: dt.date) -> _JudgementRow | None:
         created_by=row.get("created_by") or owner,
         resolved_by=row.get("resolved_by") or owner,
         source_url=source_url,
+        settled_on=settled_on,
+        topics=topics,
     )
+
+
+def _topic_names(row: _Row) -> tuple[str, ...]:
+    """The ``topics`` cell: names separated by ";", each at most 80 characters."""
+    names = []
+    for part in row.get("topics").split(";"):
+        name = " ".join(part.split())
+        if not name:
+            continue
+        if len(name) > 80:
+            row.error("topics", f"{name[:20]!r}…: a topic name is at most 80 characters")
+        elif not slugify(name):
+            row.error("topics", f"{name!r}: a topic name needs a letter or digit")
+        elif name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return tuple(names)
 
 
 def _check_resolution(
@@ -427,6 +467,9 @@ def _check_resolution(
     end: dt.date,
     resolved_at: dt.datetime | None,
     today: dt.date,
+    *,
+    settled_on: dt.date | None = None,
+    note: str = "",
 ) -> None:
     """``rules.check_resolution`` on the day it was resolved (``resolved_at``, else the
     import's day, as the app resolves "now"): the row holds only what the app would take."""
@@ -439,6 +482,8 @@ def _check_resolution(
         window_start=start,
         window_end=end,
         resolved_on=resolved_on,
+        settled_on=settled_on,
+        note=note,
         context=f"resolved on {resolved_on}" if resolved_at else "",
     )
 
@@ -457,7 +502,9 @@ def _parse_estimate(
     if parent and made_at and made_at < parent.created_at:
         row.error("made_at", f"{made_at} is before the first estimate ({parent.created_at})")
     if parent and made_at:
-        close = rules.estimate_close(parent.window_end, occurred_on=parent.occurred_on)
+        close = rules.estimate_close(
+            parent.window_end, occurred_on=parent.occurred_on, settled_on=parent.settled_on
+        )
         row.holds(
             "made_at", rules.check_not_hindsight, made_at, close=close, value=row.get("made_at")
         )
@@ -543,9 +590,20 @@ def _parse_resolution(
     if start and end:
         row.holds("window_end", rules.check_window, start, end, context=f"{start} to {end}")
     occurred_on = row.date("occurred_on", required=outcome == Outcome.OCCURRED)
+    settled_on = row.date("settled_on", required=False)
     resolved_at = row.moment("resolved_at", today=today, required=True)
     if outcome and start and end and resolved_at and row.ok:
-        _check_resolution(row, outcome, occurred_on, start, end, resolved_at, today)
+        _check_resolution(
+            row,
+            outcome,
+            occurred_on,
+            start,
+            end,
+            resolved_at,
+            today,
+            settled_on=settled_on,
+            note=row.get("note"),
+        )
     source_url = row.url("source_url")
     if reference and reference not in judgements and reference not in known:
         row.error("reference", f"{reference!r} is not in judgements.csv nor in the database")
@@ -560,6 +618,7 @@ def _parse_resolution(
                 "line": row.line,
                 "outcome": outcome,
                 "occurred_on": occurred_on,
+                "settled_on": settled_on,
                 "resolved_at": resolved_at,
                 "resolved_by": row.get("resolved_by") or parent.owner,
                 "note": row.get("note"),
@@ -736,6 +795,7 @@ def import_judgements(
         indicators = {}
         result.indicators = _create_indicators(new, created, users, indicators)
         result.signposts = _create_signposts(new, created, users, indicators)
+        _file_under_topics(new, created, result)
         workflows.after_bulk_write([j.pk for j in created.values()])
         _record_imports(new, created, directory)
     return result
@@ -909,6 +969,7 @@ def _create_resolutions(
                 history,
                 outcome=j.outcome,
                 occurred_on=j.occurred_on,
+                settled_on=j.settled_on,
                 note=j.note,
                 source_url=j.source_url,
                 resolved_by=users[j.resolved_by],
@@ -944,6 +1005,29 @@ def _create_indicators(
                 yield indicator
 
     return _bulk(Indicator, rows())
+
+
+def _file_under_topics(
+    new: list[_JudgementRow], created: dict[str, Judgement], result: ImportResult
+) -> None:
+    """Each judgement's own topics, by name (case ignored); missing ones are created."""
+    wanted = {name.casefold(): name for j in new for name in j.topics}
+    if not wanted:
+        return
+    topics = {t.name.casefold(): t for t in Topic.objects.all()}
+    for key, name in sorted(wanted.items()):
+        if key not in topics:
+            topics[key] = Topic.objects.create(name=name, slug=free_topic_slug(name))
+            result.topics_created.append(name)
+    link = Judgement.topics.through
+    _bulk(
+        link,
+        (
+            link(judgement_id=created[j.reference].pk, topic_id=topics[name.casefold()].pk)
+            for j in new
+            for name in j.topics
+        ),
+    )
 
 
 def _record_imports(

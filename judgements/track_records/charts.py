@@ -246,3 +246,119 @@ def trend_chart(
         brier=series(1),
         time_averaged=series(2),
     )
+
+
+# --- Discrimination: p_final of what occurred (above) and of what did not (below) --------
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    n: int
+    title: str
+
+
+@dataclass(frozen=True)
+class DiscriminationChart:
+    """A mirrored histogram on the ten calibration bins: judgements that occurred rise above
+    the middle line, those that did not hang below it. A team that discriminates well has its
+    occurred bars to the right and its did-not-occur bars to the left."""
+
+    width: int
+    height: int
+    left: float
+    top: float
+    right: float
+    bottom: float
+    middle: float
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    occurred: list[Bar]
+    did_not_occur: list[Bar]
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def x_tick_label_y(self) -> float:
+        return self.bottom + 16
+
+    @property
+    def y_tick_label_x(self) -> float:
+        return self.left - 6
+
+    @property
+    def x_label_y(self) -> float:
+        return self.height - 6
+
+    @property
+    def middle_x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def upper_label_y(self) -> float:
+        return self.top + 12
+
+    @property
+    def lower_label_y(self) -> float:
+        return self.bottom - 6
+
+
+def discrimination_chart(
+    occurred: Sequence[int],
+    did_not_occur: Sequence[int],
+    *,
+    width: int = WIDTH,
+    height: int = 300,
+) -> DiscriminationChart:
+    left, right = MARGIN_LEFT, width - MARGIN_RIGHT
+    top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM
+    middle = (top + bottom) / 2
+    largest = max([*occurred, *did_not_occur, 1])
+    half = middle - top
+    step = (right - left) / len(occurred)
+
+    def length(n: int) -> float:
+        return round(n / largest * half, 2)
+
+    def label(k: int) -> str:
+        return f"{k * 10}–{k * 10 + 10}%"
+
+    def bars(counts: Sequence[int], *, above: bool, what: str) -> list[Bar]:
+        result = []
+        for k, n in enumerate(counts):
+            if not n:
+                continue
+            h = length(n)
+            result.append(
+                Bar(
+                    x=round(left + k * step + 2, 2),
+                    y=round(middle - h if above else middle, 2),
+                    width=round(step - 4, 2),
+                    height=h,
+                    n=n,
+                    title=f"Forecasts {label(k)}: {n} {what}",
+                )
+            )
+        return result
+
+    ticks = sorted({0, largest // 2, largest}) if largest > 1 else [0, 1]
+    y_ticks = [Tick(round(middle - length(t), 2), str(t)) for t in ticks]
+    y_ticks += [Tick(round(middle + length(t), 2), str(t)) for t in ticks if t]
+    return DiscriminationChart(
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        right=right,
+        bottom=bottom,
+        middle=round(middle, 2),
+        x_ticks=[Tick(round(left + k * step, 2), f"{k * 10}%") for k in range(0, 11, 2)],
+        y_ticks=y_ticks,
+        occurred=bars(occurred, above=True, what="happened"),
+        did_not_occur=bars(did_not_occur, above=False, what="did not happen"),
+    )

@@ -1,4 +1,4 @@
-"""Feed the pure scoring aggregates from the database: one query, whatever the numbers.
+"""Feed the pure scoring aggregates from the database: a fixed few queries, whatever the numbers.
 
 The scores themselves were computed once, when each judgement was resolved (``workflows.resolve``
 and the importer both call ``scoring.score_judgement``) and stored on the ``Resolution``; this
@@ -7,31 +7,45 @@ module only reads them back as plain ``scoring.Record`` values.
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import TruncQuarter
 
 from judgements.core import scales, scoring
-from judgements.models import Judgement, Resolution
+from judgements.models import Judgement, Resolution, Topic
+
+
+def topic_names(judgements: QuerySet[Judgement]) -> dict[int, tuple[str, ...]]:
+    """Each judgement's topics (own and its assessment's), by name, in two queries."""
+    own = Judgement.topics.through.objects.filter(judgement__in=judgements).values_list(
+        "judgement_id", "topic__name"
+    )
+    inherited = judgements.filter(assessment__topics__isnull=False).values_list(
+        "pk", "assessment__topics__name"
+    )
+    found: dict[int, set[str]] = {}
+    for pk, name in [*own, *inherited]:
+        found.setdefault(pk, set()).add(name)
+    return {pk: tuple(sorted(names, key=str.casefold)) for pk, names in found.items()}
 
 
 def records(judgements: QuerySet[Judgement]) -> list[scoring.Record]:
-    """The resolved judgements of a queryset as plain records, in one query."""
-    rows = (
-        judgements.filter(resolution__isnull=False)
-        .order_by()
-        .values_list(
-            "resolution__outcome",
-            "resolution__p_final",
-            "resolution__brier",
-            "resolution__brier_time_averaged",
-            "resolution__log_loss",
-            "resolution__occurred_on",
-            "resolution__window_end",
-            "team__name",
-            "owner__username",
-            "assessment__title",
-        )
+    """The resolved judgements of a queryset as plain records: one query for the rows, two
+    for their topics."""
+    resolved = judgements.filter(resolution__isnull=False).order_by()
+    rows = resolved.values_list(
+        "pk",
+        "resolution__outcome",
+        "resolution__p_final",
+        "resolution__brier",
+        "resolution__brier_time_averaged",
+        "resolution__log_loss",
+        "resolution__closed_on",
+        "resolution__horizon",
+        "team__name",
+        "owner__username",
+        "assessment__title",
     )
+    topics = topic_names(resolved)
     return [
         scoring.Record(
             outcome=outcome,
@@ -39,19 +53,22 @@ def records(judgements: QuerySet[Judgement]) -> list[scoring.Record]:
             brier=brier,
             brier_time_averaged=time_averaged,
             log_loss=log_loss,
-            closed_on=occurred_on or window_end,
+            closed_on=closed_on,
             team=team or "",
             owner=owner or "",
             assessment=assessment or "",
+            topics=topics.get(pk, ()),
+            horizon=horizon,
         )
         for (
+            pk,
             outcome,
             p_final,
             brier,
             time_averaged,
             log_loss,
-            occurred_on,
-            window_end,
+            closed_on,
+            horizon,
             team,
             owner,
             assessment,
@@ -62,6 +79,14 @@ def records(judgements: QuerySet[Judgement]) -> list[scoring.Record]:
 def current_resolutions(judgements: QuerySet[Judgement]) -> QuerySet[Resolution]:
     """The resolutions that stand (not superseded) of some judgements."""
     return Resolution.objects.filter(is_current=True, judgement__in=judgements)
+
+
+SCORES = {
+    "n": Count("pk"),
+    "brier": Avg("brier"),
+    "time_averaged": Avg("brier_time_averaged"),
+    "log_loss": Avg("log_loss"),
+}
 
 
 def summary(resolutions: QuerySet[Resolution]) -> list[scoring.Record]:
@@ -76,12 +101,7 @@ def summary(resolutions: QuerySet[Resolution]) -> list[scoring.Record]:
         resolutions.annotate(quarter=TruncQuarter("closed_on"))
         .order_by()
         .values_list("outcome", "p_final", "quarter")
-        .annotate(
-            n=Count("pk"),
-            brier=Avg("brier"),
-            time_averaged=Avg("brier_time_averaged"),
-            log_loss=Avg("log_loss"),
-        )
+        .annotate(**SCORES)
     )
     return [
         scoring.Record(
@@ -94,6 +114,75 @@ def summary(resolutions: QuerySet[Resolution]) -> list[scoring.Record]:
             n=n,
         )
         for outcome, p_final, quarter, n, brier, time_averaged, log_loss in rows
+    ]
+
+
+def horizon_summary(resolutions: QuerySet[Resolution]) -> list[scoring.Record]:
+    """Scored current resolutions summed up by horizon, outcome and p_final: one grouped
+    query, at most 5 x 2 x (distinct numbers) rows. Feeds ``scorecards_by(…, "horizon")``."""
+    rows = (
+        resolutions.filter(horizon__isnull=False)
+        .order_by()
+        .values_list("horizon", "outcome", "p_final")
+        .annotate(**SCORES)
+    )
+    return [
+        scoring.Record(
+            outcome=outcome,
+            p_final=p_final,
+            brier=brier,
+            brier_time_averaged=time_averaged,
+            log_loss=log_loss,
+            closed_on=None,
+            n=n,
+            horizon=horizon,
+        )
+        for horizon, outcome, p_final, n, brier, time_averaged, log_loss in rows
+    ]
+
+
+def topic_summary(
+    resolutions: QuerySet[Resolution], *, names: dict[int, str] | None = None
+) -> list[scoring.Record]:
+    """Current resolutions summed up by topic, outcome and p_final; feeds
+    ``scorecards_by(…, "topic")``.
+
+    Two grouped queries, on topic ids (the names come from ``names``, else one more query):
+    through the judgements' own topics, and through their assessments' topics where the
+    judgement does not also have the topic itself (so a judgement counts once per topic).
+    """
+    # Each query joins the topic link table once, named "topic", and filters on that name (a
+    # filter on the relation itself would join it a second time and multiply the rows).
+    own = resolutions.annotate(topic=F("judgement__topics")).filter(topic__isnull=False)
+    own_link = Judgement.topics.through.objects.filter(
+        judgement_id=OuterRef("judgement_id"), topic_id=OuterRef("topic")
+    )
+    inherited = (
+        resolutions.annotate(topic=F("judgement__assessment__topics"))
+        .filter(topic__isnull=False)
+        .exclude(Exists(own_link))
+    )
+    rows = [
+        row
+        for query in (own, inherited)
+        for row in query.order_by().values_list("topic", "outcome", "p_final").annotate(**SCORES)
+    ]
+    if names is None:
+        names = dict(
+            Topic.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "name")
+        )
+    return [
+        scoring.Record(
+            outcome=outcome,
+            p_final=p_final,
+            brier=brier,
+            brier_time_averaged=time_averaged,
+            log_loss=log_loss,
+            closed_on=None,
+            n=n,
+            topics=(names[topic_id],),
+        )
+        for topic_id, outcome, p_final, n, brier, time_averaged, log_loss in rows
     ]
 
 

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET
 
 from judgements import access, display
 from judgements.core import scales, scoring
-from judgements.models import Judgement, Team
+from judgements.models import Judgement, Team, Topic
 from judgements.track_records import scorecards
+from judgements.track_records.breakdowns import breakdown_context, discrimination_context
 from judgements.track_records.charts import calibration_chart, trend_chart
 
 
@@ -31,14 +32,31 @@ def requested_scale(request: HttpRequest) -> str:
 
 
 def track_record_context(
-    judgements: QuerySet[Judgement], *, scale_key: str, by_owner: bool = False
+    judgements: QuerySet[Judgement],
+    *,
+    scale_key: str,
+    by_owner: bool = False,
+    figure_url: str = "",
 ) -> dict[str, Any]:
-    """Everything the track record shows, from one query."""
+    """Everything the track record shows, from a fixed few queries."""
+    scale = scales.get_scale(scale_key)
     if by_owner:
-        # Per-owner rows need one record per judgement.
-        return scores_context(scorecards.records(judgements), scale_key=scale_key, by_owner=True)
+        # Per-owner rows need one record per judgement; topics and horizons come with them.
+        full = scorecards.records(judgements)
+        context = scores_context(full, scale_key=scale_key, by_owner=True)
+        context.update(breakdown_context(full, full, scale=scale, figure_url=figure_url))
+        return context
     resolutions = scorecards.current_resolutions(judgements)
-    return scores_context(scorecards.summary(resolutions), scale_key=scale_key)
+    context = scores_context(scorecards.summary(resolutions), scale_key=scale_key)
+    context.update(
+        breakdown_context(
+            scorecards.topic_summary(resolutions),
+            scorecards.horizon_summary(resolutions),
+            scale=scale,
+            figure_url=figure_url,
+        )
+    )
+    return context
 
 
 def scores_context(
@@ -51,12 +69,24 @@ def scores_context(
     return {
         "card": card,
         "chart": calibration_chart(card.calibration),
+        **discrimination_context(card),
         "trend": trend_chart([(q, c.brier, c.brier_time_averaged) for q, c in quarters]),
         "scale": scale,
         "scale_choices": scales.SCALE_CHOICES,
         "quarters": quarters,
         "owners": scoring.scorecards_by(records, "owner", scale) if by_owner else [],
     }
+
+
+def requested_topic(request: HttpRequest) -> Topic | None:
+    """The topic asked for in ?topic= (a slug); anything else means every topic."""
+    slug = request.GET.get("topic", "")
+    return Topic.objects.filter(slug=slug).first() if slug else None
+
+
+def topic_choices() -> list[Topic]:
+    """The topics a filter offers: every one, retired ones too (history is filed there)."""
+    return list(Topic.objects.order_by("name"))
 
 
 def figure_links(base: dict[str, str]) -> dict[str, str]:
@@ -89,8 +119,15 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
     if person.pk != request.user.pk:
         # A lead sees a member's judgements in the teams they can see, nothing beyond.
         judgements = access.visible_judgements(request.user, judgements)
-    context = track_record_context(judgements, scale_key=requested_scale(request))
-    context.update(figure_links({"owner": person.get_username()}))
+    topic = requested_topic(request)
+    base = {"owner": person.get_username(), **({"topic": topic.slug} if topic else {})}
+    if topic is not None:
+        judgements = judgements.on_topic(topic)
+    links = figure_links(base)
+    context = track_record_context(
+        judgements, scale_key=requested_scale(request), figure_url=links["figure_url"]
+    )
+    context.update(links, topic=topic, topics=topic_choices())
     context.update(
         subject=display.person(person),
         speaker="you" if person.pk == request.user.pk else "they",
@@ -102,13 +139,22 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
 @require_GET
 def team_track_record(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team_for_viewer(request, slug)
+    topic = requested_topic(request)
+    judgements = Judgement.objects.filter(team=team)
+    if topic is not None:
+        judgements = judgements.on_topic(topic)
+    links = figure_links({"team": team.slug, **({"topic": topic.slug} if topic else {})})
     context = track_record_context(
-        Judgement.objects.filter(team=team), scale_key=requested_scale(request), by_owner=True
+        judgements,
+        scale_key=requested_scale(request),
+        by_owner=True,
+        figure_url=links["figure_url"],
     )
+    context.update(topic=topic, topics=topic_choices())
     # Per-person rows are for those who may see each person's record: leads and leadership.
     user = request.user
     if not access.can_view_member_rows(user, team):
         context["owners"] = [row for row in context["owners"] if row[0] == user.get_username()]
-    context.update(figure_links({"team": team.slug}))
+    context.update(links)
     context.update(subject=f"{team.name} team", speaker="the team", team=team)
     return render(request, "track_records/track_record.html", context)

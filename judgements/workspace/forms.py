@@ -22,6 +22,7 @@ from django.utils import timezone
 from judgements import access, rules
 from judgements.core import scales
 from judgements.core.placement import Disagreement, entered_probability
+from judgements.core.scoring import HORIZON_LABELS
 from judgements.display import person
 from judgements.fields import (
     DATE_INPUT,
@@ -30,6 +31,7 @@ from judgements.fields import (
     PersonChoiceField,
     Plain,
     SourceURLField,
+    TopicsField,
     held_to,
 )
 from judgements.freshness.forms import signpost_field
@@ -45,6 +47,7 @@ from judgements.models import (
     Status,
     Strength,
     Team,
+    Topic,
     site_scale,
 )
 
@@ -129,6 +132,7 @@ class JudgementForm(EstimateEntryForm):
         "assessment",
         "owner",
         "watchers",
+        "topics",
         "window_start",
         "window_end",
         "term",
@@ -155,6 +159,10 @@ class JudgementForm(EstimateEntryForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
         help_text="They also get this judgement's alerts. Ctrl-click (⌘-click) to pick several.",
+    )
+    topics = TopicsField(
+        help_text="Its own topics; it also carries its assessment's. Ctrl-click (⌘-click) to "
+        "pick several."
     )
     window_start = BoundedDateField()
     window_end = BoundedDateField(
@@ -236,6 +244,10 @@ class JudgementEditForm(Plain, forms.Form):
     )
     owner = PersonChoiceField(queryset=User.objects.none())
     watchers = JudgementForm.base_fields["watchers"]
+    topics = TopicsField(
+        help_text="Its own topics; it also carries its assessment's. Ctrl-click (⌘-click) to "
+        "pick several."
+    )
     window_start = BoundedDateField()
     window_end = BoundedDateField()
 
@@ -248,6 +260,7 @@ class JudgementEditForm(Plain, forms.Form):
                 "assessment": judgement.assessment_id,
                 "owner": judgement.owner_id,
                 "watchers": [w.pk for w in judgement.watchers.all()],
+                "topics": [t.pk for t in judgement.topics.all()],
                 "window_start": judgement.window_start,
                 "window_end": judgement.window_end,
             },
@@ -257,6 +270,7 @@ class JudgementEditForm(Plain, forms.Form):
         self.fields["assessment"].queryset = Assessment.objects.filter(team_id=judgement.team_id)
         self.fields["owner"].queryset = team_people([judgement.team_id])
         self.fields["watchers"].queryset = watcher_candidates([judgement.team_id])
+        self.fields["topics"].keep(judgement.topics.all())
         if not access.can_reassign(user, judgement):
             self.fields["owner"].disabled = True
             self.fields["owner"].help_text = "Only a team lead can reassign a judgement."
@@ -389,9 +403,23 @@ class ResolveForm(Plain, forms.Form):
         label="Occurred on",
         help_text="Required when it occurred; must lie inside the window.",
     )
+    settled_on = BoundedDateField(
+        required=False,
+        label="Settled on",
+        help_text=(
+            "Did not occur, before the window ends: the day it became certain that it would "
+            "not happen (inside the window, not in the future). Say why in the note."
+        ),
+    )
+    # Required (below, in clean) after the rule has had its say: settled early, the rule's
+    # own words ask for it.
     note = forms.CharField(
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The evidence: what happened, or why the question broke (annulled).",
+        help_text=(
+            "The evidence: what happened, why it can no longer happen (settled early), or why "
+            "the question broke (annulled)."
+        ),
     )
     source_url = SourceURLField(required=False, label="Source URL", max_length=500)
 
@@ -401,18 +429,26 @@ class ResolveForm(Plain, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # A date left in the field of another choice is dropped.
         if data.get("outcome") != Outcome.OCCURRED:
-            data["occurred_on"] = None  # a date left in the field of another choice
-        if data.get("outcome") and "occurred_on" not in self.errors:
+            data["occurred_on"] = None
+        if data.get("outcome") != Outcome.DID_NOT_OCCUR:
+            data["settled_on"] = None
+        dates_ok = not {"occurred_on", "settled_on"} & set(self.errors)
+        if data.get("outcome") and dates_ok:
             held_to(
                 self,
                 rules.check_resolution,
                 data["outcome"],
                 occurred_on=data["occurred_on"],
+                settled_on=data["settled_on"],
+                note=data.get("note", ""),
                 window_start=self.judgement.window_start,
                 window_end=self.judgement.window_end,
                 resolved_on=timezone.localdate(),
             )
+        if not data.get("note") and "note" not in self.errors:
+            self.add_error("note", forms.Field.default_error_messages["required"])
         return data
 
 
@@ -433,6 +469,13 @@ class ListFilterForm(Plain, forms.Form):
         queryset=Assessment.objects.all(), required=False, empty_label="Any assessment"
     )
     term = forms.ChoiceField(required=False, label="Term")
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label="Any topic",
+        to_field_name="slug",
+        help_text="Its own or its assessment's",
+    )
     look = forms.ChoiceField(
         required=False,
         label="Freshness",
@@ -450,7 +493,10 @@ class ListFilterForm(Plain, forms.Form):
     final_bin = forms.IntegerField(required=False, min_value=0, max_value=9, label="Final bin")
     final_term = forms.CharField(required=False, label="Final term")
     scale = forms.ChoiceField(required=False, choices=[("", ""), *scales.SCALE_CHOICES])
-    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale")
+    horizon = forms.IntegerField(
+        required=False, min_value=0, max_value=len(HORIZON_LABELS) - 1, label="Horizon"
+    )
+    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale", "horizon")
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -485,6 +531,8 @@ class ListFilterForm(Plain, forms.Form):
             judgements = judgements.filter(term_filter(site_scale().term(data["term"])))
         if data.get("look") == "due":
             judgements = judgements.due_for_a_look(timezone.now())
+        if data.get("topic"):
+            judgements = judgements.on_topic(data["topic"])
         judgements = judgements.filter(self.figure_condition(data))
         return judgements.order_by(*SORTS.get(data.get("sort") or "end", SORTS["end"]))
 
@@ -504,6 +552,8 @@ class ListFilterForm(Plain, forms.Form):
         term = scale.find_term(data.get("final_term") or "")
         if term is not None:
             condition &= term_filter(term, field="resolution__p_final")
+        if data.get("horizon") is not None:
+            condition &= Q(resolution__horizon=data["horizon"])
         return condition
 
     def figure_description(self) -> str:
@@ -520,6 +570,8 @@ class ListFilterForm(Plain, forms.Form):
         term = scale.find_term(data.get("final_term") or "")
         if term is not None:
             parts.append(f"final estimate {term.label} ({term.band_text}, {scale.name})")
+        if data.get("horizon") is not None:
+            parts.append(f"horizon {HORIZON_LABELS[data['horizon']]}")
         return "; ".join(parts)
 
 

@@ -33,9 +33,11 @@ from judgements.models import (
     Indicator,
     Judgement,
     Resolution,
+    Topic,
     Watch,
     site_scale,
 )
+from judgements.topics.forms import AssessmentTopicsForm
 from judgements.workspace import charts
 from judgements.workspace.forms import (
     EstimateEntryForm,
@@ -186,6 +188,7 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
                 owner=data["owner"],
                 assessment=data["assessment"],
                 watchers=data["watchers"],
+                topics=data["topics"],
                 window_start=data["window_start"],
                 window_end=data["window_end"],
                 probability=data["probability"],
@@ -211,9 +214,11 @@ def judgement_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         watchers = data.pop("watchers")
+        topics = data.pop("topics")
         try:
             workflows.edit_judgement(judgement, by=request.user, **data)
             workflows.set_watchers(judgement, by=request.user, users=watchers)
+            workflows.set_topics(judgement, by=request.user, topics=topics)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -298,6 +303,7 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
         "days_left": judgement.days_left(today),
         "progress": round(judgement.window_progress(today) * 100),
         "placement": judgement.placement(),
+        "topics": topic_links(judgement),
         "estimates": estimates,
         "indicators": indicators,
         # The user's roles and teams are cached per request: no query per row.
@@ -329,6 +335,15 @@ def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) 
     }
     context.update(forms)
     return context
+
+
+def topic_links(judgement: Judgement) -> list[tuple[Topic, bool]]:
+    """The judgement's topics, each with whether it comes from the assessment only."""
+    own = list(judgement.topics.all())
+    inherited = list(judgement.assessment.topics.all()) if judgement.assessment_id else []
+    mine = {topic.pk for topic in own}
+    found = [(t, False) for t in own] + [(t, True) for t in inherited if t.pk not in mine]
+    return sorted(found, key=lambda pair: pair[0].name.casefold())
 
 
 def _chart(judgement: Judgement, estimates, indicators, today) -> charts.Timeline:
@@ -517,7 +532,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("current_estimate", "owner")
         .order_by("reference")
     )
-    context = {"assessment": assessment, "judgements": judgements}
+    can_file = access.can_file_assessment(request.user, assessment)
+    topics = [(topic, False) for topic in assessment.topics.all()]
+    context = {
+        "assessment": assessment,
+        "judgements": judgements,
+        "topics": topics,
+        "topics_form": AssessmentTopicsForm(assessment=assessment) if can_file else None,
+    }
     return render(request, "workspace/assessment.html", context)
 
 

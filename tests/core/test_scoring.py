@@ -363,7 +363,10 @@ def test_the_scorecard_json_has_exactly_the_keys_of_design_section_7():
         "murphy",
         "calibration",
         "by_term",
+        "auc",
+        "discrimination",
     ]
+    assert list(card["discrimination"]) == ["occurred", "did_not_occur"]
     assert list(card["murphy"]) == ["reliability", "resolution", "uncertainty", "remainder"]
     assert list(card["calibration"][0]) == [
         "lo",

@@ -42,6 +42,7 @@ from judgements.models import (
     Team,
     Watch,
 )
+from judgements.rules import NOT_OCCURRED_EARLY_MESSAGE
 from judgements.track_records import scorecards
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,8 @@ def errors_of(directory, **kwargs) -> list[str]:
         ({"occurred_on": "2025-03-01"}, "outcome: is empty, but the row has a resolution"),
         (
             {"window_end": "2027-01-01", "outcome": "did_not_occur"},
-            "outcome: It can only be resolved as not occurred once the window has ended.",
+            "outcome: It can only be resolved as not occurred once the window has ended, or "
+            "with the day it was settled",
         ),
         ({"owner": "nobody"}, "owner: no user 'nobody' (use --create-users)"),
         ({"statement": ""}, "statement: is required"),
@@ -663,11 +665,12 @@ def test_the_scorecard_table_is_readable(tmp_path, alice, bob):
     assert "likely" in text and "90% interval" in text
 
 
-def test_the_scorecard_reads_its_records_in_one_query(
+def test_the_scorecard_reads_its_records_in_three_queries(
     tmp_path, alice, bob, django_assert_num_queries
 ):
     import_vector(tmp_path)
-    with django_assert_num_queries(1):
+    # The rows, then the judgements' own topics and their assessments' topics.
+    with django_assert_num_queries(3):
         records = scorecards.records(Judgement.objects.all())
     assert len(records) == 11
 
@@ -929,8 +932,7 @@ def test_an_estimate_in_the_last_second_of_the_window_is_accepted(tmp_path, alic
         (
             "judgements.csv",
             {"resolved_at": "2024-12-31T23:59:59+00:00"},
-            "judgements.csv:2: outcome: resolved on 2024-12-31: It can only be resolved as not "
-            "occurred once the window has ended.",
+            "judgements.csv:2: outcome: resolved on 2024-12-31: " + NOT_OCCURRED_EARLY_MESSAGE,
         ),
         (
             "resolutions.csv",
@@ -947,8 +949,7 @@ def test_an_estimate_in_the_last_second_of_the_window_is_accepted(tmp_path, alic
         (
             "judgements.csv",
             {"resolved_at": "2025-12-31T18:00:00+00:00"},
-            "judgements.csv:2: outcome: resolved on 2025-12-31: It can only be resolved as not "
-            "occurred once the window has ended.",
+            "judgements.csv:2: outcome: resolved on 2025-12-31: " + NOT_OCCURRED_EARLY_MESSAGE,
         ),
     ],
 )

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from judgements.models import ChangeRecord, Estimate, Indicator, Judgement
 
-LIST_QUERIES = 10
-DETAIL_QUERIES = 15  # 14, and the signposts section (judgements/freshness)
+LIST_QUERIES = 11  # 10, and the topic filter's choices (issue 15)
+# 14, the signposts section (judgements/freshness), the judgement's own topics and its
+# assessment's (issue 15)
+DETAIL_QUERIES = 17
 HTMX = {"HX-Request": "true"}
 
 

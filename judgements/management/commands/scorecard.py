@@ -33,8 +33,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by",
             choices=scoring.GROUPINGS,
-            help="one scorecard per team, owner, assessment, term or quarter of close "
-            "(with --json: an object of scorecards keyed by group)",
+            help="one scorecard per team, owner, assessment, term, quarter of close, topic "
+            "(own and the assessment's; a judgement counts under each) or horizon (< 1, 1–3, "
+            "3–6, 6–12, > 12 months from the final estimate to the close); with --json an "
+            "object of scorecards keyed by group",
         )
 
     def handle(self, *args, **options):
@@ -71,6 +73,7 @@ class Command(BaseCommand):
         out(f"Time-averaged      {_fmt(card.brier_time_averaged)}")
         out(f"Log loss           {_fmt(card.log_loss)}")
         out(f"Skill vs base rate {_fmt(card.skill)}")
+        out(f"ROC AUC            {_fmt(card.auc)}   (0.5 is a coin; ties count half)")
         if card.murphy:
             m = card.murphy
             out(
@@ -85,6 +88,10 @@ class Command(BaseCommand):
                 f"  {b.lo:.0%}–{b.hi:.0%}{'':<8}{b.n:>4}   {_fmt(b.mean_forecast, '>7.0%')}"
                 f"   {_fmt(b.observed, '>7.0%')}  {interval}"
             )
+        out("")
+        out("Discrimination      happened  did not")
+        for (lo, hi), happened, did_not in card.discrimination.rows:
+            out(f"  {lo:.0%}–{hi:.0%}{'':<8}{happened:>8}  {did_not:>7}")
         out("")
         out(f"By term ({scale.name})")
         out(f"  {'term':<44}{'band':>10}{'n':>6}{'observed':>10}{'Brier':>8}  verdict")
