@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench check-deploy lock clean
+.PHONY: run test lint format bench screenshots check-deploy lock clean
 
 # `make run` needs only what the product runs on (requirements.txt: no compiler, no LDAP
 # headers); `make test` adds the test tools (requirements.lock), and LDAP support
@@ -48,6 +48,10 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m pytest tests/benchmarks -s -p no:randomly --override-ini addopts=
+
+# Screenshots of the main pages as each role at 1366 and 390 px, into screenshots/ (not committed).
+screenshots: $(VENV)/.installed
+	$(PY) scripts/screenshots.py
 
 check-deploy: $(VENV)/.runtime
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop \

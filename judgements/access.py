@@ -88,12 +88,20 @@ def team_ids(user) -> frozenset[int]:
     return _cached(user, "team_ids", compute)
 
 
+def _led(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The teams a user leads and their members, in one query (cached per request)."""
+
+    def compute() -> tuple[frozenset[int], frozenset[int]]:
+        rows = list(Team.objects.filter(leads=user).values_list("pk", "members"))
+        return frozenset(pk for pk, _ in rows), frozenset(m for _, m in rows if m is not None)
+
+    return _cached(user, "led_team_ids", compute)  # the name workflows.py clears
+
+
 def led_team_ids(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
-    return _cached(
-        user, "led_team_ids", lambda: frozenset(user.led_teams.values_list("pk", flat=True))
-    )
+    return _led(user)[0]
 
 
 def sees_everything(user) -> bool:
@@ -222,6 +230,37 @@ def can_view_track_record(user, person) -> bool:
     return person.teams.filter(pk__in=led_team_ids(user)).exists()
 
 
+EVERYONE = None  # what ``record_people`` answers for a user who may read every record
+
+
+def record_people(user) -> frozenset[int] | None:
+    """The people whose track records ``user`` may read, as user ids (``EVERYONE``: all):
+    the SQL-free form of ``can_view_track_record`` for pages that link many names (a lead's
+    members come with the teams they lead, already fetched for the page)."""
+    role = role_of(user)
+    if role is None:
+        return frozenset()
+    if sees_everything(user):
+        return EVERYONE
+    if role != Role.LEAD:
+        return frozenset({user.pk})
+
+    # The members of the teams a lead leads come with those teams: no query of its own.
+    return frozenset({user.pk, *_led(user)[1]})
+
+
+def may_read_record_of(user, person_id: int | None) -> bool:
+    people = record_people(user)
+    return person_id is not None and (people is EVERYONE or person_id in people)
+
+
+def may_read_team_record(user, team_id: int | None) -> bool:
+    """``can_view_team_track_record`` without a query."""
+    if team_id is None or role_of(user) is None:
+        return False
+    return sees_everything(user) or team_id in team_ids(user)
+
+
 def can_view_team_track_record(user, team) -> bool:
     return role_of(user) is not None and (sees_everything(user) or team.pk in team_ids(user))
 
@@ -337,19 +376,33 @@ class Navigation:
     import_report: bool
     new_judgement: bool
     track_record_url: str | None  # None: no role, no record to read
+    people: bool = False  # the People and teams page: whoever reads more than one record
 
 
 def navigation(user) -> Navigation:
     can_create = can_create_anywhere(user)
+    role = role_of(user)
     return Navigation(
-        role=role_of(user),
+        role=role,
         dashboard=can_view_dashboard(user),
         import_report=can_create,
         new_judgement=can_create,
+        # Leadership and admins have no record of their own to speak of: theirs is People.
         track_record_url=(
-            reverse("track-record-user", args=[user.get_username()]) if role_of(user) else None
+            reverse("track-record-user", args=[user.get_username()])
+            if role in (Role.ANALYST, Role.LEAD)
+            else None
         ),
+        people=role is not None,
     )
+
+
+def home_url(user) -> str:
+    """Where each role's work is: leadership, admins and leads on the dashboard (what is
+    expiring, overdue and contested in their teams), everyone else on the judgement list."""
+    if can_view_dashboard(user):
+        return reverse("dashboard")
+    return reverse("judgement-list")
 
 
 # --- Sign-in and the directory (docs/design.md §1.4) ---------------------------------------

@@ -141,10 +141,17 @@ def warning_days() -> int:
     return max(settings.YARDSTICK_ALERT_DAYS_BEFORE)
 
 
+# "Live": unresolved with the window still open, i.e. open or expiring (docs/design.md §2.8).
+LIVE = "live"
+
+
 def status_condition(status: str, *, today: dt.date) -> Q:
-    """The SQL form of ``Judgement.status``: a condition selecting one derived status."""
+    """The SQL form of ``Judgement.status``: a condition selecting one derived status, or
+    ``LIVE`` (open or expiring)."""
     horizon = today + dt.timedelta(days=warning_days())
     unresolved = Q(resolution__isnull=True)
+    if status == LIVE:
+        return unresolved & Q(window_end__gte=today)
     if status == Status.OPEN:
         return unresolved & Q(window_end__gt=horizon)
     if status == Status.EXPIRING:

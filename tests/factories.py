@@ -13,7 +13,7 @@ from judgements import workflows
 from judgements.access import Role, group_for
 from judgements.models import Judgement
 
-STATEMENT = "North Korea is highly likely to conduct illegal commercial activities."
+STATEMENT = "North Korea will conduct illegal commercial activities."
 
 
 def make_user(username: str, role: Role, *, teams=(), leads=()) -> User:

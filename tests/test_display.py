@@ -93,7 +93,7 @@ def test_a_probability_change_reads_as_an_estimate():
     }
     assert display.change_rows(changes) == [
         ("probability", "85%", "52.5%"),
-        ("window end", "2026-01-01", "2026-06-30"),
+        ("window end", "1 Jan 2026", "30 Jun 2026"),
     ]
 
 
@@ -167,3 +167,30 @@ def test_the_weekly_digest_prints_the_estimate_as_the_page_does(half_point, maya
         message = emails.digest_email(digest, to=[maya.email], contents=contents)
     for printed in (message.body, message.alternatives[0].content):
         assert "52.5%" in printed and "52%" not in printed
+
+
+def test_a_calibration_read_out_claims_no_more_than_the_judgements_show():
+    from judgements.core import scales, scoring
+
+    phia = scales.get_scale("phia")
+
+    def card(pairs):
+        records = [
+            scoring.Record("occurred" if o else "did_not_occur", p, (p - o) ** 2, None, None, TODAY)
+            for p, o in pairs
+        ]
+        return scoring.Scorecard.build(records, phia)
+
+    assert display.calibration_sentence(card([]), "we") == "Nothing resolved yet."
+    assert display.calibration_sentence(card([(0.85, False)]), "Alice") == (
+        "Too few to tell: 1 resolved judgement so far."
+    )
+    missed = [(0.85, True)] * 3 + [(0.85, False)] * 9
+    assert display.calibration_sentence(card(missed), "the team") == (
+        "Overconfident: when the team says highly likely, it happened 25% of the time "
+        "(band 80–90%)."
+    )
+    within = [(0.15, True)] * 3 + [(0.15, False)] * 17
+    assert display.calibration_sentence(card(within), "we").startswith("Well calibrated: when we")
+    unsure = [*within, (0.65, True)]
+    assert display.calibration_sentence(card(unsure), "we").startswith("Within band so far:")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from judgements.workspace.forms import ListFilterForm, ResolveForm
+from judgements.workspace.filters import ListFilterForm
+from judgements.workspace.forms import ResolveForm
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from judgements import access
 from judgements.access import Role
 from tests.conftest import make_user
 
@@ -9,12 +10,16 @@ pytestmark = pytest.mark.django_db
 
 
 def doors(user) -> dict[str, str]:
-    return {
+    found = {
         "Dashboard": "/dashboard/",
         "Import report": "/judgements/extract/",
         "New judgement": "/judgements/new/",
-        "Track record": f"/track-record/{user.username}/",
+        "People": "/people/",
     }
+    # Leadership and admins read everyone's record from People; they own nothing to score.
+    if access.role_of(user) not in (Role.LEADERSHIP, Role.ADMIN):
+        found["Track record"] = f"/track-record/{user.username}/"
+    return found
 
 
 def main_nav(client) -> str:
@@ -61,3 +66,21 @@ def test_every_door_in_the_header_opens_and_every_hidden_one_is_locked(client, r
     for label, url in doors(user).items():
         opens = client.get(url).status_code == 200
         assert (label in nav) is opens, (who, label)
+
+
+def test_leadership_is_offered_people_and_teams_instead_of_an_empty_record_of_their_own(
+    client, maya
+):
+    client.force_login(maya)
+    nav = main_nav(client)
+    assert "People" in nav and "Track record" not in nav
+
+
+@pytest.mark.parametrize(
+    ("who", "lands"), [("alice", "/judgements/"), ("lena", "/dashboard/"), ("maya", "/dashboard/")]
+)
+def test_each_role_lands_where_its_work_is(client, request, who, lands):
+    user = request.getfixturevalue(who)
+    response = client.post("/accounts/login/", {"username": user.username, "password": f"pw-{who}"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/")["Location"] == lands

@@ -212,6 +212,10 @@ class Verdict:
     WITHIN = "within band"
     OVERCONFIDENT = "overconfident"
     UNDERCONFIDENT = "underconfident"
+    TOO_FEW = "too few to tell"
+
+
+MIN_FOR_VERDICT = 5  # fewer judgements on a term are "too few to tell" (docs/design.md §4.4)
 
 
 @dataclass(frozen=True)
@@ -383,10 +387,27 @@ class TermGroup:
     verdict: str
     band_text: str
     is_term: bool
+    ci_lo: float = 0.0  # the 90% Wilson interval of ``observed``
+    ci_hi: float = 1.0
 
     @property
     def occurred(self) -> int:
         return round(self.observed * self.n)
+
+    @property
+    def reading(self) -> str:
+        """The verdict as pages read it out: "too few to tell" when there are fewer than
+        ``MIN_FOR_VERDICT`` judgements, or when the 90% interval of how often it happened
+        still reaches into the band (the miss could be chance)."""
+        if self.n < MIN_FOR_VERDICT:
+            return Verdict.TOO_FEW
+        if self.verdict != Verdict.WITHIN and self.ci_lo <= self.hi and self.ci_hi >= self.lo:
+            return Verdict.TOO_FEW
+        return self.verdict
+
+    @property
+    def is_firm(self) -> bool:
+        return self.reading != Verdict.TOO_FEW
 
 
 def _band_of(placement: scales.Placement) -> tuple[float, float, str]:
@@ -428,7 +449,9 @@ def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
         placement = placements[label]
         lo, hi, band_text = _band_of(placement)
         n = sum(members.values())
-        observed = sum(k for (_, o), k in members.items() if o) / n
+        hits = sum(k for (_, o), k in members.items() if o)
+        observed = hits / n
+        ci_lo, ci_hi = wilson_interval(hits, n)
         inside = placement.term.contains(scales.to_percent(observed)) if placement.term else None
         result.append(
             TermGroup(
@@ -442,6 +465,8 @@ def by_term(pairs: Pairs, scale: scales.Scale) -> list[TermGroup]:
                 verdict=verdict(observed, lo, hi, inside=inside),
                 band_text=band_text,
                 is_term=placement.term is not None,
+                ci_lo=ci_lo,
+                ci_hi=ci_hi,
             )
         )
     return sorted(result, key=lambda group: (group.lo, group.hi))
@@ -492,6 +517,14 @@ def discrimination(pairs: Pairs, bins: Sequence[Bin] = TEN_BINS) -> Discriminati
     for (probability, happened), n in _tally(pairs).items():
         (occurred if happened else did_not)[bin_index(probability, bins)] += n
     return Discrimination(occurred, did_not)
+
+
+def headline_term(groups: Sequence[TermGroup]) -> TermGroup | None:
+    """What a one-line read-out speaks of: the most used firm miss, else firm term, or None."""
+    firm = [g for g in groups if g.is_firm]
+    misses = [g for g in firm if g.reading != Verdict.WITHIN]
+    chosen = misses or firm
+    return max(chosen, key=lambda g: (g.n, -g.lo)) if chosen else None
 
 
 def _weighted_mean(values: Sequence[tuple[float | None, int]]) -> float | None:
@@ -627,6 +660,68 @@ class Scorecard:
                 "did_not_occur": list(self.discrimination.did_not_occur),
             },
         }
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a one-line read-out needs, for many groups where whole scorecards are wasted."""
+
+    resolved: int
+    brier: float | None
+    by_term: list[TermGroup]
+
+
+def brief(records: Sequence[Record], scale: scales.Scale) -> Brief:
+    scored = [r for r in records if r.is_scored]
+    pairs: Counter[tuple[float, bool]] = Counter()
+    for r in scored:
+        pairs[(float(r.p_final), r.occurred)] += r.n  # type: ignore[arg-type]
+    return Brief(
+        resolved=sum(pairs.values()),
+        brier=_weighted_mean([(r.brier, r.n) for r in scored]),
+        by_term=by_term(pairs, scale),
+    )
+
+
+def briefs_by(
+    records: Sequence[Record], grouping: str, scale: scales.Scale, *, most: int | None = None
+) -> tuple[list[tuple[str, Brief]], int]:
+    """A ``Brief`` per group (team, owner, …), for the ``most`` groups with the most scored
+    judgements (all when None), most first; and how many groups there are in all."""
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        key = group_key(record, grouping, scale)
+        if key is not None:
+            groups.setdefault(key, []).append(record)
+    size = {key: sum(r.n for r in rows if r.is_scored) for key, rows in groups.items()}
+    chosen = sorted(groups, key=lambda key: (-size[key], key))[:most]
+    return [(key, brief(groups[key], scale)) for key in chosen], len(groups)
+
+
+def merged(records: Sequence[Record]) -> list[Record]:
+    """Records merged across team, owner and assessment into one per outcome, final estimate
+    and day of close (counts added, mean scores weighed by them)."""
+    sums: dict[tuple, list] = {}
+    for r in records:
+        key = (r.outcome, r.p_final, r.closed_on)
+        total = sums.setdefault(key, [0, 0.0, 0.0, 0.0, 0, 0, 0])
+        total[0] += r.n
+        for slot, value in ((1, r.brier), (2, r.brier_time_averaged), (3, r.log_loss)):
+            if value is not None:
+                total[slot] += value * r.n
+                total[slot + 3] += r.n
+    return [
+        Record(
+            outcome=outcome,
+            p_final=p_final,
+            brier=brier / nb if nb else None,
+            brier_time_averaged=averaged / na if na else None,
+            log_loss=loss / nl if nl else None,
+            closed_on=closed_on,
+            n=n,
+        )
+        for (outcome, p_final, closed_on), (n, brier, averaged, loss, nb, na, nl) in sums.items()
+    ]
 
 
 def quarter_of(day: dt.date) -> str:

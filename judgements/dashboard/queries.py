@@ -13,7 +13,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from judgements.core.dates import start_of_day
-from judgements.models import Indicator, Judgement, Outcome, Resolution, Status, status_condition
+from judgements.models import (
+    LIVE,
+    Indicator,
+    Judgement,
+    Outcome,
+    Resolution,
+    Status,
+    status_condition,
+)
 
 PERIODS = {
     "this-year": "This year",
@@ -22,7 +30,7 @@ PERIODS = {
     "last-90-days": "Last 90 days",
     "all": "All time",
 }
-DEFAULT_PERIOD = "this-year"
+DEFAULT_PERIOD = "last-12-months"  # unless nothing was resolved in it: then all time
 LIST_LIMIT = 15
 
 
@@ -75,25 +83,67 @@ def counts(
     today: dt.date,
     span: Period,
 ) -> dict[str, int]:
-    """Open, expiring, awaiting resolution; resolved and annulled that closed in the period.
+    """Live (open or expiring), expiring, awaiting resolution; resolved and annulled that
+    closed in the period. Two aggregate queries (``unresolved_counts``, ``closed_counts``)."""
+    return unresolved_counts(judgements, today=today) | closed_counts(resolutions, [span])[span.key]
 
-    Two aggregate queries: the unresolved judgements through the partial index on window end,
-    the current resolutions through the partial index on day of close. "Resolved" is the same
-    set the accuracy figures are computed over.
-    """
 
-    def count(status: Status) -> Count:
+def unresolved_counts(judgements: QuerySet[Judgement], *, today: dt.date) -> dict[str, int]:
+    """One aggregate through the partial index on window end. *Live* counts open and
+    expiring judgements alike: expiring ones are the live ones ending within 30 days."""
+
+    def count(status: str) -> Count:
         return Count("pk", filter=status_condition(status, today=today))
 
-    unresolved = judgements.filter(resolution__isnull=True).aggregate(
-        open=count(Status.OPEN), expiring=count(Status.EXPIRING), awaiting=count(Status.AWAITING)
+    return judgements.filter(resolution__isnull=True).aggregate(
+        live=count(LIVE), expiring=count(Status.EXPIRING), awaiting=count(Status.AWAITING)
     )
-    scored = [Outcome.OCCURRED, Outcome.DID_NOT_OCCUR]
-    resolved = resolutions.filter(closed_within(span)).aggregate(
-        resolved=Count("pk", filter=Q(outcome__in=scored)),
-        annulled=Count("pk", filter=Q(outcome=Outcome.ANNULLED)),
+
+
+def closed_counts(
+    resolutions: QuerySet[Resolution], spans: list[Period]
+) -> dict[str, dict[str, int]]:
+    """Resolved (scored) and annulled current resolutions that closed in each period, in one
+    aggregate through the partial index on day of close: the same set the accuracy figures
+    are computed over."""
+    scored = Q(outcome__in=[Outcome.OCCURRED, Outcome.DID_NOT_OCCUR])
+    annulled = Q(outcome=Outcome.ANNULLED)
+    figures = resolutions.aggregate(
+        **{
+            f"{kind}__{n}": Count("pk", filter=condition & closed_within(span))
+            for n, span in enumerate(spans)
+            for kind, condition in (("resolved", scored), ("annulled", annulled))
+        }
     )
-    return unresolved | resolved
+    return {
+        span.key: {kind: figures[f"{kind}__{n}"] for kind in ("resolved", "annulled")}
+        for n, span in enumerate(spans)
+    }
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The period a dashboard shows, its counts of what closed in it, and why it was chosen."""
+
+    span: Period
+    closed: dict[str, int]
+    note: str  # "" when the reader picked it
+
+
+def choose_period(resolutions: QuerySet[Resolution], requested: str, *, today: dt.date) -> Chosen:
+    """The period asked for, or by default the last 12 months, falling back to all time when
+    nothing closed in them, so the accuracy half never opens blank. One query either way."""
+    if requested in PERIODS:
+        span = period(requested, today=today)
+        return Chosen(span, closed_counts(resolutions, [span])[span.key], "")
+    recent, ever = period(DEFAULT_PERIOD, today=today), period("all", today=today)
+    figures = closed_counts(resolutions, [recent, ever])
+    if figures[recent.key]["resolved"] or not figures[ever.key]["resolved"]:
+        note = "the default" if figures[recent.key]["resolved"] else "nothing resolved yet"
+        return Chosen(recent, figures[recent.key], note)
+    return Chosen(
+        ever, figures[ever.key], "nothing was resolved in the last 12 months, so all time"
+    )
 
 
 def _listed(judgements: QuerySet[Judgement]) -> QuerySet[Judgement]:

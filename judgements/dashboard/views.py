@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from judgements import access
-from judgements.core import scales
+from judgements import access, display
+from judgements.core import scales, scoring
 from judgements.dashboard import queries as dashboard
 from judgements.dashboard.standing import standing_context
 from judgements.freshness import sections as freshness
@@ -60,6 +60,7 @@ class Scope:
             **({"team": self.team.slug} if self.team else {}),
             **({"topic": self.topic.slug} if self.topic else {}),
         }
+    chosen: dashboard.Chosen | None = None
 
     @property
     def query(self) -> str:
@@ -94,8 +95,20 @@ def _dashboard_scope(request: HttpRequest) -> Scope:
         judgements = judgements.on_topic(topic)
         resolutions = resolutions.filter(topic_condition(topic, prefix="judgement__"))
     today = timezone.localdate()
-    span = dashboard.period(request.GET.get("period", ""), today=today)
-    return Scope(judgements, resolutions, teams, team, span, today, topic, topics)
+    chosen = dashboard.choose_period(resolutions, request.GET.get("period", ""), today=today)
+    return Scope(
+        judgements, resolutions, teams, team, chosen.span, today, topic, topics, chosen=chosen
+    )
+
+
+@dataclass(frozen=True)
+class AnalystRow:
+    owner: scorecards.Owner
+    card: scoring.Brief
+    reading: str
+
+
+ANALYSTS_SHOWN = 8
 
 
 @require_GET
@@ -112,6 +125,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         figure_url=figure_url,
         topics=scope.topics,
     )
+    records, owners = scorecards.summary_by_owner(closed)
+    # The rows come per owner; the overall figures need them merged back (as before).
+    scores = scores_context(scoring.merged(records), scale_key=scale_key)
+    scale = scores["scale"]
+    # The analysts with most resolved judgements in the period, each read out in a sentence.
+    briefs, owner_count = scoring.briefs_by(records, "owner", scale, most=ANALYSTS_SHOWN)
+    analysts = [
+        AnalystRow(owners[name], card, display.calibration_sentence(card, owners[name].name))
+        for name, card in briefs
+    ]
+    card = scores["card"]
     context = {
         "scope": scope,
         "teams": scope.teams,
@@ -119,8 +143,10 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "topic": scope.topic,
         "topics": scope.topics,
         "span": span,
+        "span_note": scope.chosen.note if scope.chosen else "",
         "periods": dashboard.PERIODS,
-        "counts": dashboard.counts(judgements, scope.resolutions, today=today, span=span),
+        "counts": dashboard.unresolved_counts(judgements, today=today)
+        | (scope.chosen.closed if scope.chosen else {}),
         "expiring": dashboard.expiring(judgements, today=today),
         "overdue": dashboard.overdue(judgements, today=today),
         "contested": dashboard.contested(judgements),
@@ -128,14 +154,20 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "due_panel": freshness.dashboard_panel(
             judgements, now=timezone.now(), team_slug=scope.team.slug if scope.team else None
         ),
-        **scores_context(scorecards.summary(closed), scale_key=scale_key),
         **breakdowns,
         **standing_context(breakdowns["topic_rows"], breakdowns["horizon_rows"]),
+        **scores,
+        "headline": display.calibration_sentence(card, "we"),
+        "misses": [g for g in card.by_term if g.is_firm and g.reading != scoring.Verdict.WITHIN],
+        "within": [g for g in card.by_term if g.is_firm and g.reading == scoring.Verdict.WITHIN],
+        "unsure": [g for g in card.by_term if not g.is_firm],
+        "analysts": analysts,
+        "more_analysts": max(owner_count - ANALYSTS_SHOWN, 0),
         "speaker": "we",
         "figure_url": figure_url,
         "annulled_url": scope.list_url("annulled", closed=True),
         "status_urls": {
-            status: scope.list_url(status) for status in ("open", "expiring", "awaiting")
+            status: scope.list_url(status) for status in ("live", "expiring", "awaiting")
         },
     }
     template = "dashboard/dashboard.html"
@@ -185,12 +217,13 @@ def _export_row(section: str, j: Judgement, today: dt.date) -> list[object]:
         section,
         j.reference,
         j.statement,
-        j.owner.get_username(),
+        # Read the same as the page: names, days and estimates (display.py).
+        display.person(j.owner),
         j.team.name,
-        j.window_start.isoformat(),
-        j.window_end.isoformat(),
+        display.day(j.window_start),
+        display.day(j.window_end),
         j.days_left(today) if r is None else "",
-        f"{estimate.probability:.4f}" if estimate else "",
+        display.percent(estimate.probability) if estimate else "",
         j.placement().label if estimate else "",
         j.indicators_for,
         j.indicators_against,

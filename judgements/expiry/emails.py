@@ -14,8 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from judgements.display import time_left
+from judgements.display import days_left, status_badge, time_left
 from judgements.expiry.policy import DigestContents
 from judgements.models import Alert, AlertKind, Digest, Indicator, Judgement
 
@@ -38,14 +39,13 @@ def make_message(
     return message
 
 
+# Where each link of an alert lands on the judgement page: the id of the section it opens.
+LINK_TARGETS = {"resolve": "resolve", "indicators": "log-indicator", "revise": "revise"}
+
+
 def judgement_links(judgement: Judgement) -> dict[str, str]:
     page = f"{settings.SITE_URL}{judgement.get_absolute_url()}"
-    return {
-        "page": page,
-        "resolve": f"{page}#resolve",
-        "indicators": f"{page}#indicators",
-        "revise": f"{page}#revise",
-    }
+    return {"page": page, **{name: f"{page}#{to}" for name, to in LINK_TARGETS.items()}}
 
 
 def alert_email(
@@ -70,6 +70,8 @@ def alert_email(
         "placement": judgement.placement(),
         "status": judgement.status(today),
         "time_left": time_left(days),
+        "badge": status_badge(judgement.status(today), days),
+        "days_text": days_left(days),
         "overdue": days < 0,
         "escalated": alert.kind == AlertKind.ESCALATION,
         "indicators": news,
@@ -98,6 +100,6 @@ def digest_email(
         "horizon": contents.horizon,
         "expiring": rows(contents.expiring),
         "overdue": rows(contents.overdue),
-        "dashboard": f"{settings.SITE_URL}/dashboard/",
+        "dashboard": f"{settings.SITE_URL}{reverse('dashboard')}",
     }
     return make_message("digest", to, context)

@@ -24,10 +24,9 @@ from judgements.models import Judgement, Signpost, SignpostState
 from judgements.workspace import charts
 
 PANEL_LIMIT = 15
-# Signpost diamonds sit outside the indicator bands of the timeline (charts.FOR_Y, AGAINST_Y),
+# Signpost diamonds sit outside the indicator lanes of the timeline (its for_y, against_y),
 # so a signpost and the indicator that showed it do not cover each other.
-SUPPORTS_Y = charts.FOR_Y - 13
-UNDERMINES_Y = charts.AGAINST_Y + 14
+ABOVE_FOR, BELOW_AGAINST = 13, 14
 
 
 @dataclass(frozen=True)
@@ -111,8 +110,10 @@ class SignpostMark:
         return f"{x:g},{y - 6:g} {x + 6:g},{y:g} {x:g},{y + 6:g} {x - 6:g},{y:g}"
 
 
-def timeline_marks(judgement: Judgement, signposts: list[Signpost], today: dt.date) -> list:
-    """Where the standing signposts with a day go on the judgement's timeline chart."""
+def timeline_marks(
+    judgement: Judgement, signposts: list[Signpost], today: dt.date, chart: charts.Timeline
+) -> list:
+    """Where the standing signposts with a day go on one size of the judgement's timeline."""
     marks = []
     start, end = judgement.window_start, judgement.window_end
     for signpost in signposts:
@@ -125,8 +126,8 @@ def timeline_marks(judgement: Judgement, signposts: list[Signpost], today: dt.da
         supports = signpost.direction == "supports"
         marks.append(
             SignpostMark(
-                x=charts.x_for(day, start, end),
-                y=SUPPORTS_Y if supports else UNDERMINES_Y,
+                x=chart.x_of(day),
+                y=chart.for_y - ABOVE_FOR if supports else chart.against_y + BELOW_AGAINST,
                 state=str(state),
                 direction=signpost.direction,
                 label=f"Signpost {state.label.lower()} ({day:%-d %b %Y}): {signpost.text}",

@@ -790,3 +790,54 @@ def _without_term(text: str, hit: TermHit, *, kent: bool) -> str:
         text = re.sub(r"\bwill\s+not\b", "will", text, count=1, flags=re.IGNORECASE)
         text = re.sub(r"^(.*?)\bnot\s+", r"\1", text, count=1, flags=re.IGNORECASE)
     return _squash(text)
+
+
+# --- Estimative words inside a statement -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A statement whose own words carry an estimate that disagrees with its number."""
+
+    written: str  # the estimative words as written ("likely")
+    term: str  # the term they name ("likely")
+    band_text: str  # its band ("55–75%")
+    scale_name: str
+    bare: str  # the bare proposition, without the estimative words
+
+    @property
+    def message(self) -> str:
+        return (
+            f"The statement itself says '{self.written}' ({self.band_text} on the "
+            f"{self.scale_name}), which disagrees with the estimate. The number is what is "
+            "scored; the words are what readers see."
+        )
+
+
+def wording_disagrees(statement: str, probability, scale: Scale) -> Wording | None:
+    """The estimative words of a statement, when they disagree with its estimate.
+
+    The same term finding as the report import (``find_terms``) and its reading of negation:
+    "X is likely to Y" names *likely*; "X almost certainly will not Y" names *almost
+    certain* for the proposition "X will not Y" (on Kent, *almost certainly not* for "X will
+    Y"). A term the site scale lacks is read on the first scale that has it. "Not likely"
+    says no number, so it is left alone. The bare proposition is what ``statement_for`` would
+    track.
+    """
+    if probability is None or not statement:
+        return None
+    value = Decimal(str(probability))
+    for hit in find_terms(statement):
+        if hit.not_before:
+            continue
+        term, on = _term_on(scale, hit), scale
+        if term is None:
+            for key in SCALE_ORDER:
+                term, on = _term_on(SCALES[key], hit), SCALES[key]
+                if term is not None:
+                    break
+        if term is None or term.contains_probability(value):
+            continue
+        bare = statement_for(statement, hit, kent=on.key == "kent")
+        return Wording(hit.written, term.label, term.band_text, on.name, bare)
+    return None

@@ -154,6 +154,9 @@ class CandidateForm(Plain, forms.Form):
             "hx-target": f"#{self.prefix}-placement",
             "hx-swap": "innerHTML",
             "hx-include": f"#{self['term'].auto_id}, #{self['probability'].auto_id}",
+            # The latest change of this candidate wins (a slow answer about a typo must not
+            # land after the term picked since), as in the workspace.
+            "hx-sync": "closest article:replace",
         }
         for name, changed, trigger in (
             ("term", "term", "change"),

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from judgements import access, workflows
 from judgements.core.placement import in_step, placement_text
 from judgements.core.scales import SCALES, get_scale
-from judgements.models import Assessment, Team, site_scale
+from judgements.models import Assessment, Judgement, Team, site_scale
 from judgements.reports import extraction
 from judgements.reports.forms import (
     AssessmentForm,
@@ -94,12 +94,19 @@ def extract_report(request: HttpRequest) -> HttpResponse:
             "scale": found.scale,
         },
     )
+    # Statements already tracked are proposed as skipped: importing a report twice must not
+    # track its judgements twice unless the analyst says so.
+    tracked = already_tracked(request.user, [c.statement for c in candidates])
+    initial = [initial_for(candidate) for candidate in candidates]
+    for row in initial:
+        if normalised(row["statement"]) in tracked:
+            row["decision"] = "reject"
     formset = CandidateFormSet(
-        prefix=PREFIX_CANDIDATES,
-        initial=[initial_for(candidate) for candidate in candidates],
-        form_kwargs={"scale": found.scale},
+        prefix=PREFIX_CANDIDATES, initial=initial, form_kwargs={"scale": found.scale}
     )
-    context = _review_context(assessment_form, formset, found.scale, data["published_on"])
+    context = _review_context(
+        assessment_form, formset, found.scale, data["published_on"], user=request.user
+    )
     context["scale_reason"] = found.scale_reason
     context["marked"] = found.marked
     return _page(request, context)
@@ -148,7 +155,7 @@ def extract_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Accept at least one judgement, or leave this page.")
     if not valid or not accepted:
         published = assessment_form.cleaned_data.get("published_on") if valid else None
-        context = _review_context(assessment_form, formset, scale, published)
+        context = _review_context(assessment_form, formset, scale, published, user=request.user)
         return _page(request, context, status=400)
     assessment = _create(request, assessment_form.cleaned_data, accepted)
     count = len(accepted)
@@ -201,12 +208,47 @@ def _first_url(source: str) -> str:
     return ""
 
 
-def _review_context(assessment_form, formset, scale: str, published) -> dict:
-    """The review page's candidates, each with its sentence cut for ``<mark>``."""
+def normalised(statement: str) -> str:
+    """A statement as compared for duplicates: case, spacing and end punctuation aside."""
+    return " ".join(statement.lower().split()).rstrip(" .!?")
+
+
+def already_tracked(user, statements: list[str]) -> dict[str, list[Judgement]]:
+    """Judgements the user can see whose statement matches one of ``statements`` (keyed by
+    the normalised statement): one query for a whole review page."""
+    wanted = {normalised(s) for s in statements if s and s.strip()}
+    if not wanted:
+        return {}
+    condition = Q()
+    for statement in wanted:
+        condition |= Q(statement__iexact=statement) | Q(statement__iexact=f"{statement}.")
+    found: dict[str, list[Judgement]] = {}
+    matches = access.visible_judgements(user).filter(condition).select_related("team")
+    for judgement in matches.order_by("reference")[:200]:
+        key = normalised(judgement.statement)
+        if key in wanted:
+            found.setdefault(key, []).append(judgement)
+    return found
+
+
+def same_title(user, title: str) -> list[Assessment]:
+    """Assessments the user can see with this title (case aside): a report imported before."""
+    if not title.strip():
+        return []
+    assessments = Assessment.objects.filter(title__iexact=title.strip()).select_related("team")
+    return [a for a in assessments[:5] if access.can_view_assessment(user, a)]
+
+
+def _review_context(assessment_form, formset, scale: str, published, *, user) -> dict:
+    """The review page's candidates, each with its sentence cut for ``<mark>`` and the
+    judgements already tracked with the same statement; the assessments already imported
+    under the same title."""
     if published is None:
         published = timezone.localdate()
+    statements = [form["statement"].value() or "" for form in formset.forms]
+    tracked = already_tracked(user, statements)
     rows = []
-    for form in formset.forms:
+    for form, statement in zip(formset.forms, statements, strict=True):
         sentence = form["sentence"].value() or ""
         reasons = form["reasons"].value() or ""
         rows.append(
@@ -215,6 +257,7 @@ def _review_context(assessment_form, formset, scale: str, published) -> dict:
                 "segments": extraction.mark_segments(sentence, published=published),
                 "reasons": [reason for reason in reasons.split("\n") if reason.strip()],
                 "placement": _placement(form["probability"].value(), get_scale(scale)),
+                "tracked": tracked.get(normalised(statement), []),
             }
         )
     return {
@@ -222,6 +265,8 @@ def _review_context(assessment_form, formset, scale: str, published) -> dict:
         "formset": formset,
         "rows": rows,
         "scale": get_scale(scale),
+        "same_title": same_title(user, assessment_form["title"].value() or ""),
+        "duplicates": sum(1 for row in rows if row["tracked"]),
     }
 
 

@@ -7,10 +7,11 @@ page, an email and a Python caller print the same figure the same way.
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from judgements import display
+from judgements import access, display
 
 register = template.Library()
 
@@ -22,10 +23,16 @@ register.filter("rounded_percent", display.rounded_percent)
 register.filter("score", display.score)
 register.filter("good_judgment_brier", display.good_judgment_brier)
 register.filter("person", display.person)
+# Days and moments: "5 Jan 2026", "5 Jan 2026, 14:30" (site time).
+register.filter("day", display.day)
+register.filter("moment", display.moment)
 # '7 days left', 'ended 3 days ago'.
 register.filter("days_left", display.days_left)
-# A ChangeRecord's changes as (field, before, after) rows.
+# A ChangeRecord's changes as (field, before, after) rows ({{ c.changes|change_rows:people }}).
 register.filter("change_rows", display.change_rows)
+# Calibration read-outs: {{ group|term_sentence:"we" }}, {{ card|calibration_sentence:"they" }}.
+register.filter("term_sentence", display.term_sentence)
+register.filter("calibration_sentence", display.calibration_sentence)
 
 
 @register.simple_tag
@@ -33,3 +40,32 @@ def status_badge(status: str, days: int) -> SafeString:
     """``{% status_badge status days_left %}``: <span class="badge expiring">Ends today</span>."""
     badge = display.status_badge(status, days)
     return format_html('<span class="badge {}">{}</span>', badge.css, badge.text)
+
+
+# --- Names that lead to track records ---------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def person_link(context, person) -> SafeString:
+    """``{% person_link judgement.owner %}``: the person's name, a link to their track record
+    when the viewer may read it (``access.record_people``), plain text otherwise."""
+    if person is None:
+        return format_html("{}", display.MISSING)
+    viewer = context.get("user") or getattr(context.get("request"), "user", None)
+    if viewer is not None and access.may_read_record_of(viewer, person.pk):
+        url = reverse("track-record-user", args=[person.get_username()])
+        return format_html('<a class="record-link" href="{}">{}</a>', url, display.person(person))
+    return format_html("{}", display.person(person))
+
+
+@register.simple_tag(takes_context=True)
+def team_link(context, team) -> SafeString:
+    """``{% team_link judgement.team %}``: the team's name, linked to its track record when
+    the viewer may read it."""
+    if team is None:
+        return format_html("{}", display.MISSING)
+    viewer = context.get("user") or getattr(context.get("request"), "user", None)
+    if viewer is not None and access.may_read_team_record(viewer, team.pk):
+        url = reverse("track-record-team", args=[team.slug])
+        return format_html('<a class="record-link" href="{}">{}</a>', url, team.name)
+    return format_html("{}", team.name)

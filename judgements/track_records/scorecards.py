@@ -7,6 +7,8 @@ module only reads them back as plain ``scoring.Record`` values.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Avg, Count, Exists, F, OuterRef, QuerySet
 from django.db.models.functions import TruncQuarter
 
@@ -184,6 +186,64 @@ def topic_summary(
         )
         for topic_id, outcome, p_final, n, brier, time_averaged, log_loss in rows
     ]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner as a summary row names them; reads like a user for ``display.person``."""
+
+    pk: int
+    username: str
+    name: str
+
+    def get_username(self) -> str:
+        return self.username
+
+    def get_full_name(self) -> str:
+        return self.name
+
+
+def summary_by_owner(
+    resolutions: QuerySet[Resolution],
+) -> tuple[list[scoring.Record], dict[str, Owner]]:
+    """``summary`` with the owner in the grouping, so one query gives the overall figures
+    (all records) and each owner's (``scoring.scorecards_by(records, "owner", …)``); with the
+    owners' names, keyed by username."""
+    rows = (
+        resolutions.annotate(quarter=TruncQuarter("closed_on"))
+        .order_by()
+        .values_list(
+            "outcome",
+            "p_final",
+            "quarter",
+            "judgement__owner_id",
+            "judgement__owner__username",
+            "judgement__owner__first_name",
+            "judgement__owner__last_name",
+        )
+        .annotate(
+            n=Count("pk"),
+            brier=Avg("brier"),
+            time_averaged=Avg("brier_time_averaged"),
+            log_loss=Avg("log_loss"),
+        )
+    )
+    records, owners = [], {}
+    for outcome, p_final, quarter, pk, username, first, last, n, brier, averaged, loss in rows:
+        owners[username] = Owner(pk, username, f"{first} {last}".strip() or username)
+        records.append(
+            scoring.Record(
+                outcome=outcome,
+                p_final=p_final,
+                brier=brier,
+                brier_time_averaged=averaged,
+                log_loss=loss,
+                closed_on=quarter,
+                owner=username,
+                n=n,
+            )
+        )
+    return records, owners
 
 
 def scorecard(judgements: QuerySet[Judgement], scale_key: str) -> scoring.Scorecard:

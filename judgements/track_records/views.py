@@ -5,13 +5,14 @@ The dashboard reuses ``scores_context`` and the chart and table partials of thes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -112,6 +113,78 @@ def _team_for_viewer(request: HttpRequest, slug: str) -> Team:
     return team
 
 
+@dataclass(frozen=True)
+class RecordRow:
+    """One team or person on the People page: their scorecard and a one-line read-out."""
+
+    name: str
+    url: str
+    card: scoring.Scorecard
+    reading: str
+    detail: str = ""  # the person's teams, or the team's size
+
+
+def people_rows(records: list[scoring.Record], people, scale: scales.Scale) -> list[RecordRow]:
+    """One row per person, with their scorecard (empty when nothing of theirs resolved)."""
+    cards = dict(scoring.scorecards_by(records, "owner", scale))
+    empty = scoring.Scorecard.build([], scale)
+    rows = []
+    for person in people:
+        card = cards.get(person.get_username(), empty)
+        name = display.person(person)
+        teams = ", ".join(sorted(t.name for t in person.teams.all()))
+        rows.append(
+            RecordRow(
+                name=name,
+                url=reverse("track-record-user", args=[person.get_username()]),
+                card=card,
+                reading=display.calibration_sentence(card, name),
+                detail=teams,
+            )
+        )
+    return sorted(rows, key=lambda row: (-row.card.resolved, row.name))
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """Teams and people whose track records the viewer may read, each with resolved count,
+    Brier, time-averaged Brier and a calibration read-out in one sentence."""
+    user = request.user
+    if access.role_of(user) is None:
+        raise PermissionDenied("Track records are for analysts, team leads and leadership.")
+    scale = scales.get_scale(requested_scale(request))
+    visible = access.visible_judgements(user)
+    records = scorecards.records(visible)
+    teams = [t for t in Team.objects.all() if access.may_read_team_record(user, t.pk)]
+    team_cards = dict(scoring.scorecards_by(records, "team", scale))
+    empty = scoring.Scorecard.build([], scale)
+    team_rows = [
+        RecordRow(
+            name=team.name,
+            url=reverse("track-record-team", args=[team.slug]),
+            card=team_cards.get(team.name, empty),
+            reading=display.calibration_sentence(team_cards.get(team.name, empty), "the team"),
+        )
+        for team in teams
+    ]
+    allowed = access.record_people(user)
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(owned_judgements__in=visible) | Q(teams__in=[t.pk for t in teams]))
+    )
+    if allowed is not access.EVERYONE:
+        candidates = candidates.filter(pk__in=allowed)
+    candidates = candidates.distinct().prefetch_related("teams")
+    context = {
+        "team_rows": team_rows,
+        "people_rows": people_rows(records, candidates, scale),
+        "scale": scale,
+        "scale_choices": scales.SCALE_CHOICES,
+    }
+    return render(request, "track_records/people.html", context)
+
+
 @require_GET
 def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
     person = _person_for_viewer(request, username)
@@ -130,7 +203,7 @@ def person_track_record(request: HttpRequest, username: str) -> HttpResponse:
     context.update(links, topic=topic, topics=topic_choices())
     context.update(
         subject=display.person(person),
-        speaker="you" if person.pk == request.user.pk else "they",
+        speaker="you" if person.pk == request.user.pk else display.person(person),
         person=person,
     )
     return render(request, "track_records/track_record.html", context)
@@ -155,6 +228,17 @@ def team_track_record(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not access.can_view_member_rows(user, team):
         context["owners"] = [row for row in context["owners"] if row[0] == user.get_username()]
+    users = get_user_model().objects.filter(username__in=[owner for owner, _ in context["owners"]])
+    names = {u.get_username(): display.person(u) for u in users}
+    context["owners"] = [
+        (
+            owner,
+            names.get(owner, owner),
+            card,
+            display.calibration_sentence(card, names.get(owner, owner)),
+        )
+        for owner, card in context["owners"]
+    ]
     context.update(links)
     context.update(subject=f"{team.name} team", speaker="the team", team=team)
     return render(request, "track_records/track_record.html", context)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
@@ -20,9 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from judgements import access, rules
-from judgements.core import scales
 from judgements.core.placement import Disagreement, entered_probability
-from judgements.core.scoring import HORIZON_LABELS
 from judgements.display import person
 from judgements.fields import (
     DATE_INPUT,
@@ -44,12 +41,11 @@ from judgements.models import (
     Judgement,
     Outcome,
     Reliability,
-    Status,
     Strength,
     Team,
-    Topic,
     site_scale,
 )
+from judgements.reports.extraction import Wording, wording_disagrees
 
 User = get_user_model()
 
@@ -85,6 +81,9 @@ class EstimateEntryForm(Plain, forms.Form):
             "hx-target": "#placement",
             "hx-swap": "innerHTML",  # not the enclosing form's swap
             "hx-include": "closest .estimate-entry",
+            # One answer at a time per form, the latest winning: a slow answer about a typo
+            # must not land after the term picked since (its midpoint would be undone).
+            "hx-sync": "closest form:replace",
         }
         self.fields["term"].widget.attrs.update(
             live, **{"hx-trigger": "change", "hx-vals": '{"changed": "term"}'}
@@ -115,6 +114,58 @@ class EstimateEntryForm(Plain, forms.Form):
         return data
 
 
+def live_wording(field: forms.Field, include: str) -> None:
+    """Typing a statement asks the placement answer for the wording warning (out of band)."""
+    field.widget.attrs.update(
+        {
+            "hx-get": reverse("estimate-placement"),
+            "hx-trigger": "input changed delay:600ms, change",
+            "hx-include": include,
+            "hx-vals": '{"changed": "statement"}',
+            "hx-swap": "none",
+            "hx-sync": "closest form:replace",
+        }
+    )
+
+
+class WordingCheck(forms.Form):
+    """A warning when the statement's own estimative words disagree with the estimate
+    (``extraction.wording_disagrees``), with the bare proposition offered.
+
+    The form posts ``wording=bare`` (use the bare proposition) or ``wording=keep`` (keep the
+    words as written) from the warning's buttons. Until one is chosen, ``undecided`` holds
+    the warning and the view shows it instead of saving, so it works without JavaScript.
+    """
+
+    wording = forms.ChoiceField(
+        required=False, choices=[("", ""), ("bare", "bare"), ("keep", "keep")]
+    )
+    wording_warning: Wording | None = None
+    decision = ""
+
+    def clean_wording(self) -> str:
+        self.decision = self.cleaned_data.get("wording") or ""
+        return self.decision
+
+    def check_wording(self, statement: str, probability) -> Wording | None:
+        self.wording_warning = wording_disagrees(statement, probability, site_scale())
+        return self.wording_warning
+
+    @property
+    def undecided(self) -> Wording | None:
+        """The warning, while the user has chosen neither button."""
+        if self.decision in ("bare", "keep"):
+            return None
+        return self.wording_warning
+
+    @property
+    def reworded(self) -> str | None:
+        """The bare proposition, when the user chose it."""
+        if self.wording_warning and self.decision == "bare":
+            return self.wording_warning.bare
+        return None
+
+
 class RationaleMixin(forms.Form):
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -122,7 +173,7 @@ class RationaleMixin(forms.Form):
     )
 
 
-class JudgementForm(EstimateEntryForm):
+class JudgementForm(WordingCheck, EstimateEntryForm):
     """Create a judgement with its first estimate."""
 
     field_order = [
@@ -184,6 +235,10 @@ class JudgementForm(EstimateEntryForm):
         self.fields["owner"].queryset = people
         self.fields["watchers"].queryset = watcher_candidates(teams)
         self.fields["owner"].help_text = "Analysts own what they create; a team lead can pick."
+        live_wording(self.fields["statement"], "closest .estimate-entry")
+        self.fields["statement"].widget.attrs["hx-include"] = "#id_term, #id_percent"
+        for name in ("term", "percent"):
+            self.fields[name].widget.attrs["hx-include"] = "closest .estimate-entry, #id_statement"
         self.initial.setdefault("window_start", timezone.localdate())
         self.initial.setdefault("owner", user.pk)
         if len(teams) == 1:
@@ -211,6 +266,10 @@ class JudgementForm(EstimateEntryForm):
             )
         if start and end:
             held_to(self, rules.check_window, start, end)
+        if data.get("statement") and data.get("probability") is not None:
+            self.check_wording(data["statement"], data["probability"])
+            if self.reworded:
+                data["statement"] = self.reworded
         return data
 
 
@@ -231,7 +290,7 @@ def team_people(team_ids) -> QuerySet:
     )
 
 
-class JudgementEditForm(Plain, forms.Form):
+class JudgementEditForm(WordingCheck, Plain, forms.Form):
     """What may change after creation: text, assessment, window, watchers; owner by a lead.
 
     The team never changes (its people own the history); estimates are revised, not edited.
@@ -267,6 +326,7 @@ class JudgementEditForm(Plain, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.judgement = judgement
+        live_wording(self.fields["statement"], "#current-percent")
         self.fields["assessment"].queryset = Assessment.objects.filter(team_id=judgement.team_id)
         self.fields["owner"].queryset = team_people([judgement.team_id])
         self.fields["watchers"].queryset = watcher_candidates([judgement.team_id])
@@ -284,6 +344,12 @@ class JudgementEditForm(Plain, forms.Form):
         start, end = data.get("window_start"), data.get("window_end")
         if start and end:
             held_to(self, rules.check_window, start, end)
+        estimate = self.judgement.current_estimate
+        if data.get("statement") and estimate is not None:
+            self.check_wording(data["statement"], estimate.probability)
+            if self.reworded:
+                data["statement"] = self.reworded
+        data.pop("wording", None)
         return data
 
 
@@ -371,7 +437,7 @@ class CitedIndicatorField(forms.ModelMultipleChoiceField):
 CITE_CHOICES = 30
 
 
-class ReviseEstimateForm(EstimateEntryForm):
+class ReviseEstimateForm(WordingCheck, EstimateEntryForm):
     group_classes = {"cites": "cites"}  # a scrolling list of checkboxes
     rationale = RationaleMixin.base_fields["rationale"]
     cites = CitedIndicatorField(
@@ -381,8 +447,15 @@ class ReviseEstimateForm(EstimateEntryForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, indicators: list[Indicator] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        indicators: list[Indicator] | None = None,
+        statement: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.statement = statement
         field = self.fields["cites"]
         active = [i for i in (indicators or []) if not i.is_retracted]
         # Choices come from the list the page already fetched: no extra query to render.
@@ -393,6 +466,12 @@ class ReviseEstimateForm(EstimateEntryForm):
         field.choices = [(i.pk, field.label_from_instance(i)) for i in recent]
         if len(active) > CITE_CHOICES:
             field.help_text = f"The {CITE_CHOICES} most recently logged indicators."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.statement and data.get("probability") is not None:
+            self.check_wording(self.statement, data["probability"])
+        return data
 
 
 class ResolveForm(Plain, forms.Form):
@@ -450,134 +529,3 @@ class ResolveForm(Plain, forms.Form):
         if not data.get("note") and "note" not in self.errors:
             self.add_error("note", forms.Field.default_error_messages["required"])
         return data
-
-
-SORTS = {"end": ("window_end", "reference"), "-end": ("-window_end", "reference")}
-
-
-class ListFilterForm(Plain, forms.Form):
-    group_classes = {"q": "filter-search"}  # the search box spans the filter grid
-    q = forms.CharField(required=False, label="Search", help_text="Statement or reference")
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, empty_label="Any team", to_field_name="slug"
-    )
-    owner = PersonChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Anyone", to_field_name="username"
-    )
-    assessment = forms.ModelChoiceField(
-        queryset=Assessment.objects.all(), required=False, empty_label="Any assessment"
-    )
-    term = forms.ChoiceField(required=False, label="Term")
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.all(),
-        required=False,
-        empty_label="Any topic",
-        to_field_name="slug",
-        help_text="Its own or its assessment's",
-    )
-    look = forms.ChoiceField(
-        required=False,
-        label="Freshness",
-        choices=[("", "Any"), ("due", "Due for a look")],
-    )
-    sort = forms.ChoiceField(
-        required=False,
-        label="Sort",
-        choices=[("", "Window end, soonest first"), ("-end", "Window end, latest first")],
-    )
-    # Filters the dashboard and track records link to ("the judgements behind a figure"):
-    # resolved judgements by day of close, and by their final estimate's bin or term.
-    closed_from = BoundedDateField(required=False, label="Closed from")
-    closed_to = BoundedDateField(required=False, label="Closed until")
-    final_bin = forms.IntegerField(required=False, min_value=0, max_value=9, label="Final bin")
-    final_term = forms.CharField(required=False, label="Final term")
-    scale = forms.ChoiceField(required=False, choices=[("", ""), *scales.SCALE_CHOICES])
-    horizon = forms.IntegerField(
-        required=False, min_value=0, max_value=len(HORIZON_LABELS) - 1, label="Horizon"
-    )
-    FIGURE_FILTERS = ("closed_from", "closed_to", "final_bin", "final_term", "scale", "horizon")
-
-    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        visible = access.visible_judgements(user)
-        self.fields["team"].queryset = Team.objects.filter(pk__in=visible.values("team_id"))
-        self.fields["owner"].queryset = User.objects.filter(
-            pk__in=visible.values("owner_id")
-        ).order_by("first_name", "username")
-        self.fields["assessment"].queryset = Assessment.objects.filter(
-            pk__in=visible.values("assessment_id")
-        )
-        self.fields["term"].choices = [("", "Any term")] + [
-            (t.label, t.display) for t in site_scale().terms
-        ]
-
-    def filter(self, judgements: QuerySet, *, today: dt.date) -> QuerySet:
-        # A bad value in one filter (a stale bookmark) drops that filter, not the others.
-        if not self.is_bound:
-            data: dict[str, Any] = {}
-        else:
-            self.is_valid()
-            data = self.cleaned_data
-        if data.get("q"):
-            q = data["q"].strip()
-            judgements = judgements.filter(Q(statement__icontains=q) | Q(reference__icontains=q))
-        if data.get("status"):
-            judgements = judgements.with_status(data["status"], today=today)
-        for name in ("team", "owner", "assessment"):
-            if data.get(name):
-                judgements = judgements.filter(**{name: data[name]})
-        if data.get("term"):
-            judgements = judgements.filter(term_filter(site_scale().term(data["term"])))
-        if data.get("look") == "due":
-            judgements = judgements.due_for_a_look(timezone.now())
-        if data.get("topic"):
-            judgements = judgements.on_topic(data["topic"])
-        judgements = judgements.filter(self.figure_condition(data))
-        return judgements.order_by(*SORTS.get(data.get("sort") or "end", SORTS["end"]))
-
-    def figure_condition(self, data: dict[str, Any]) -> Q:
-        """The resolved judgements behind a dashboard figure: closed in a date range, with a
-        final estimate in a calibration bin or in a term's band. Unknown terms are ignored."""
-        condition = Q()
-        if data.get("closed_from"):
-            condition &= Q(resolution__closed_on__gte=data["closed_from"])
-        if data.get("closed_to"):
-            condition &= Q(resolution__closed_on__lte=data["closed_to"])
-        if data.get("final_bin") is not None:
-            lo, hi = data["final_bin"] / 10, (data["final_bin"] + 1) / 10
-            upper = "lte" if data["final_bin"] == 9 else "lt"  # the last bin is closed
-            condition &= Q(resolution__p_final__gte=lo, **{f"resolution__p_final__{upper}": hi})
-        scale = scales.get_scale(data.get("scale") or settings.YARDSTICK_SCALE)
-        term = scale.find_term(data.get("final_term") or "")
-        if term is not None:
-            condition &= term_filter(term, field="resolution__p_final")
-        if data.get("horizon") is not None:
-            condition &= Q(resolution__horizon=data["horizon"])
-        return condition
-
-    def figure_description(self) -> str:
-        """Words for the figure filters in use, shown above the results."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        parts = []
-        if data.get("closed_from") or data.get("closed_to"):
-            start = data.get("closed_from") or "the start"
-            parts.append(f"closed {start} to {data.get('closed_to') or 'today'}")
-        if data.get("final_bin") is not None:
-            k = data["final_bin"]
-            parts.append(f"final estimate {k * 10}–{'100' if k == 9 else f'<{k * 10 + 10}'}%")
-        scale = scales.get_scale(data.get("scale") or settings.YARDSTICK_SCALE)
-        term = scale.find_term(data.get("final_term") or "")
-        if term is not None:
-            parts.append(f"final estimate {term.label} ({term.band_text}, {scale.name})")
-        if data.get("horizon") is not None:
-            parts.append(f"horizon {HORIZON_LABELS[data['horizon']]}")
-        return "; ".join(parts)
-
-
-def term_filter(term: scales.Term, *, field: str = "current_estimate__probability") -> Q:
-    """Judgements whose estimate lies in the term's band (bounds as the scale says)."""
-    lo, hi = term.lo / 100, term.hi / 100
-    lower = "gte" if term.lo_closed else "gt"
-    upper = "lte" if term.hi_closed else "lt"
-    return Q(**{f"{field}__{lower}": lo, f"{field}__{upper}": hi})

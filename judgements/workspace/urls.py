@@ -3,9 +3,11 @@ from django.urls import path
 from judgements.workspace import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("judgements/", views.judgement_list, name="judgement-list"),
     path("judgements/new/", views.judgement_new, name="judgement-new"),
     path("judgements/placement/", views.estimate_placement, name="estimate-placement"),
+    path("judgements/choices/<str:kind>/", views.judgement_choices, name="judgement-choices"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("judgements/<ref:reference>/", views.judgement_detail, name="judgement-detail"),
     path("judgements/<ref:reference>/edit/", views.judgement_edit, name="judgement-edit"),

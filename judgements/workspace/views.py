@@ -14,9 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.forms.models import model_to_dict
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,30 +27,29 @@ from judgements.freshness import forms as freshness_forms
 from judgements.freshness import sections as freshness
 from judgements.models import (
     Assessment,
-    ChangeRecord,
-    Estimate,
     Indicator,
     Judgement,
-    Resolution,
-    Topic,
     Watch,
     site_scale,
 )
+from judgements.reports.extraction import wording_disagrees
 from judgements.topics.forms import AssessmentTopicsForm
-from judgements.workspace import charts
+from judgements.workspace.filters import ListFilterForm, assessment_choices, owner_choices
 from judgements.workspace.forms import (
     EstimateEntryForm,
     IndicatorForm,
     JudgementEditForm,
     JudgementForm,
-    ListFilterForm,
     ResolveForm,
     RetractForm,
-    ReviseEstimateForm,
+)
+from judgements.workspace.page import (
+    IndicatorRow,
+    revise_form_for,
+    workspace_context,
 )
 
 PAGE_SIZE = 25
-LOG_PAGE = 50  # indicators and history entries shown before "Show all"
 
 
 # --- access helpers ---------------------------------------------------------------------------
@@ -60,7 +58,7 @@ LOG_PAGE = 50  # indicators and history entries shown before "Show all"
 def _judgement(reference: str) -> Judgement:
     return get_object_or_404(
         Judgement.objects.select_related(
-            "owner", "team", "assessment", "current_estimate", "resolution"
+            "owner", "team", "assessment", "current_estimate", "resolution", "created_by"
         ),
         reference=reference,
     )
@@ -144,6 +142,14 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
     figure_filters = [
         (name, request.GET[name]) for name in form.FIGURE_FILTERS if request.GET.get(name)
     ]
+    for name in ("owner_search", "assessment_search"):
+        query.pop(name, None)
+    clear = {}
+    for name in ("owner", "assessment"):
+        without = query.copy()
+        without.pop(name, None)
+        clear[name] = without.urlencode()
+    data = form.data_or_empty
     context = {
         "form": form,
         "page": page,
@@ -152,11 +158,40 @@ def judgement_list(request: HttpRequest) -> HttpResponse:
         "can_create": access.can_create_anywhere(request.user),
         "figure_filters": figure_filters,
         "figure_description": form.figure_description() if figure_filters else "",
+        "chosen": form.chosen(),
+        "clear": clear,
+        "in_use": sum(
+            1 for name in ("q", "status", "team", "owner", "assessment", "term") if data.get(name)
+        ),
+        # Without JavaScript, "Apply" with a name typed shows the matches to pick from.
+        "owner_choices": owner_choices(request.user, data.get("owner_search") or ""),
+        "assessment_choices": assessment_choices(request.user, data.get("assessment_search") or ""),
     }
     htmx = getattr(request, "htmx", None)
     if htmx and not htmx.history_restore_request:
         return render(request, "workspace/list.html#results", context)
     return render(request, "workspace/list.html", context)
+
+
+@require_GET
+def judgement_choices(request: HttpRequest, kind: str) -> HttpResponse:
+    """The owners or assessments matching what was typed in a chooser of the list's filters,
+    among those of the judgements the user may see (htmx fragment)."""
+    typed = request.GET.get(f"{kind}_search", "")
+    if kind == "owner":
+        found = owner_choices(request.user, typed)
+    elif kind == "assessment":
+        found = assessment_choices(request.user, typed)
+    else:
+        raise Http404("No such chooser.")
+    context = {"name": kind, "choices": found, "typed": bool(typed.strip())}
+    return render(request, "workspace/_choices.html", context)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is (``access.home_url``)."""
+    return redirect(access.home_url(request.user))
 
 
 # --- create and edit --------------------------------------------------------------------------
@@ -168,10 +203,10 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("You can create judgements only in a team you belong to.")
     form = JudgementForm(request.POST or None, user=request.user)
     signpost_rows = freshness_forms.new_signpost_forms(request.POST or None)
-    valid = request.method == "POST" and form.is_valid()
+    valid = request.method == "POST" and form.is_valid() and not form.undecided
     signposts = None
     if request.method == "POST":
-        data = form.cleaned_data if valid else {}
+        data = form.cleaned_data if form.is_valid() else {}
         signposts = freshness_forms.clean_new_signposts(
             signpost_rows,
             window_start=data.get("window_start"),
@@ -211,7 +246,7 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
 def judgement_edit(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_editor(request, reference)
     form = JudgementEditForm(request.POST or None, judgement=judgement, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.undecided:
         data = dict(form.cleaned_data)
         watchers = data.pop("watchers")
         topics = data.pop("topics")
@@ -241,128 +276,30 @@ def estimate_placement(request: HttpRequest) -> HttpResponse:
         label=request.GET.get("term", ""),
         number=request.GET.get("percent", ""),
     )
-    if percent is None and text:
-        return render(request, "workspace/_placement.html", {"text": text})
+    # The statement's own words against the new number (the create, edit and revise forms
+    # send the statement along); answered as an out-of-band swap of the warning.
+    statement = request.GET.get("statement")
+    wording = None
+    if statement is not None and percent is not None:
+        wording = wording_disagrees(statement, percent / 100, site_scale())
+    context: dict[str, Any] = {
+        "text": text,
+        "wording_check": statement is not None,
+        "wording": wording,
+        "revising": request.GET.get("revising") == "1",
+    }
+    if (percent is None and text) or changed == "statement":
+        return render(request, "workspace/_placement.html", context)
     form = EstimateEntryForm(
         initial={"term": term.label if term else "", "percent": percent}, auto_id="id_%s"
     )
     other = form["percent"] if changed == "term" else form["term"]
     other.field.widget.attrs["hx-swap-oob"] = "true"
-    context = {"text": text, "other": other}
+    context["other"] = other
     return render(request, "workspace/_placement.html", context)
 
 
 # --- the judgement page -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    """An indicator as the log shows it: whether this user may edit or retract it."""
-
-    indicator: Indicator
-    changeable: bool
-
-
-def workspace_context(request: HttpRequest, judgement: Judgement, **forms: Any) -> dict:
-    """Everything the judgement page shows, in a fixed number of queries.
-
-    Steps: fetch estimates (with authors and citations), indicators, the change history,
-    resolutions and alerts, each in one query; work out what this user may do; build the
-    chart; create the empty forms the page offers to this user (bound ones passed in win).
-    """
-    user, now = request.user, timezone.now()
-    today = timezone.localdate(now)
-    # Long logs show their newest LOG_PAGE rows; "Show all" links ask for the rest.
-    show_all = {name: request.GET.get(name) == "all" for name in ("indicators", "history")}
-    changes = list(ChangeRecord.objects.filter(judgement=judgement).select_related("actor"))
-    estimates = list(
-        Estimate.objects.filter(judgement=judgement)
-        .select_related("author")
-        .prefetch_related(Prefetch("cites", queryset=Indicator.objects.only("pk", "summary")))
-    )
-    indicators = list(
-        Indicator.objects.filter(judgement=judgement).select_related("logged_by", "retracted_by")
-    )
-    may_edit = access.can_edit(user, judgement)
-    may_log = access.can_log_indicator(user, judgement)
-    for indicator in indicators:
-        indicator.judgement = judgement  # already fetched: the access rule needs its team
-    shown = indicators if show_all["indicators"] else indicators[:LOG_PAGE]
-    resolved = judgement.resolution is not None
-    close = workflows.estimate_close(judgement)
-    can_revise = may_edit and not resolved and timezone.now() < close
-    can_resolve = access.can_resolve(user, judgement)
-    # Signposts and freshness (judgements/freshness): the first screen's "look" line and the
-    # signposts section, each a partial of its own.
-    sections = freshness.judgement_sections(user, judgement, now=now)
-    signposts = sections["signposts"]["all"]
-    context = {
-        "judgement": judgement,
-        "today": today,
-        "status": judgement.status(today),
-        "days_left": judgement.days_left(today),
-        "progress": round(judgement.window_progress(today) * 100),
-        "placement": judgement.placement(),
-        "topics": topic_links(judgement),
-        "estimates": estimates,
-        "indicators": indicators,
-        # The user's roles and teams are cached per request: no query per row.
-        "indicator_rows": [IndicatorRow(i, access.can_change_indicator(user, i)) for i in shown],
-        "balance": {"for": judgement.indicators_for, "against": judgement.indicators_against},
-        "watch": Watch.objects.filter(judgement=judgement, user=user).first(),
-        "changes": changes if show_all["history"] else changes[:LOG_PAGE],
-        "more_changes": 0 if show_all["history"] else max(len(changes) - LOG_PAGE, 0),
-        "show_all": show_all,
-        "resolutions": Resolution.objects.filter(judgement=judgement)
-        .select_related("resolved_by")
-        .order_by("-resolved_at", "-pk"),
-        "alerts": judgement.alerts.all(),
-        "chart": _chart(judgement, estimates, indicators, today),
-        "can_edit": may_edit,
-        "can_log": may_log,
-        "can_revise": can_revise,
-        "can_resolve": can_resolve,
-        "window_closed": not resolved and timezone.now() >= close,
-        "indicator_form": (
-            IndicatorForm(prefix="indicator", signposts=signposts if not resolved else None)
-            if may_log
-            else None
-        ),
-        **sections,
-        "signpost_marks": freshness.timeline_marks(judgement, signposts, today),
-        "revise_form": ReviseEstimateForm(indicators=indicators) if can_revise else None,
-        "resolve_form": ResolveForm(prefix="resolve", judgement=judgement) if can_resolve else None,
-    }
-    context.update(forms)
-    return context
-
-
-def topic_links(judgement: Judgement) -> list[tuple[Topic, bool]]:
-    """The judgement's topics, each with whether it comes from the assessment only."""
-    own = list(judgement.topics.all())
-    inherited = list(judgement.assessment.topics.all()) if judgement.assessment_id else []
-    mine = {topic.pk for topic in own}
-    found = [(t, False) for t in own] + [(t, True) for t in inherited if t.pk not in mine]
-    return sorted(found, key=lambda pair: pair[0].name.casefold())
-
-
-def _chart(judgement: Judgement, estimates, indicators, today) -> charts.Timeline:
-    resolution = judgement.resolution
-    until = None
-    if resolution is not None:
-        until = resolution.occurred_on or min(resolution.resolved_at.date(), judgement.window_end)
-    return charts.timeline(
-        start=judgement.window_start,
-        end=judgement.window_end,
-        today=today,
-        estimates=[(timezone.localtime(e.made_at), float(e.probability)) for e in estimates],
-        indicators=[
-            (i.observed_on, i.direction, i.strength, i.summary)
-            for i in indicators
-            if not i.is_retracted
-        ],
-        until=until,
-    )
 
 
 def _workspace(request: HttpRequest, judgement: Judgement, **forms: Any) -> HttpResponse:
@@ -378,7 +315,9 @@ def _done(request: HttpRequest, judgement: Judgement, message: str, focus: str) 
     """A change succeeded: redirect (no JS) or swap the workspace and focus ``focus``."""
     if getattr(request, "htmx", None):
         judgement = _judgement(judgement.reference)  # fresh pointers after the change
-        return _workspace(request, judgement, status_message=message, focus=focus)
+        # After logging an indicator its form stays open, empty, for the next one.
+        logged = request.resolver_match.url_name == "indicator-add"
+        return _workspace(request, judgement, status_message=message, focus=focus, log_open=logged)
     messages.success(request, message)
     return redirect(f"{judgement.get_absolute_url()}#{focus}")
 
@@ -481,8 +420,8 @@ def _indicator_form(request, judgement, indicator, form, mode: str) -> HttpRespo
 def estimate_revise(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_editor(request, reference)
     indicators = list(Indicator.objects.filter(judgement=judgement))
-    form = ReviseEstimateForm(request.POST, indicators=indicators)
-    if form.is_valid():
+    form = revise_form_for(judgement, indicators, data=request.POST)
+    if form.is_valid() and not form.undecided:
         data = form.cleaned_data
         try:
             workflows.revise_estimate(
@@ -493,10 +432,15 @@ def estimate_revise(request: HttpRequest, reference: str) -> HttpResponse:
                 rationale=data["rationale"],
                 cites=data["cites"],
             )
+            if form.reworded:
+                # The analyst chose the bare proposition: the statement loses its own
+                # estimative words, recorded in the history like any edit.
+                workflows.edit_judgement(judgement, by=request.user, statement=form.reworded)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            return _done(request, judgement, "Estimate revised.", "current-estimate")
+            message = "Estimate revised." + (" Statement reworded." if form.reworded else "")
+            return _done(request, judgement, message, "current-estimate")
     return _workspace(request, judgement, revise_form=form, focus="revise-errors")
 
 
@@ -514,7 +458,8 @@ def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            return _done(request, judgement, "Resolution recorded.", "resolution")
+            # The outcome now leads the page: focus goes there.
+            return _done(request, judgement, "Resolution recorded.", "current-estimate")
     return _workspace(request, judgement, resolve_form=form, focus="resolve-errors")
 
 

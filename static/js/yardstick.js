@@ -45,17 +45,44 @@
     }
   });
 
-  // Filter forms send only the filters in use, so the pushed URL stays a tidy bookmark.
+  // Filter forms send only the filters in use, so the pushed URL stays a tidy bookmark; the
+  // text typed into a chooser is what its own request looks up, not a filter.
   document.addEventListener("htmx:configRequest", function (event) {
-    if (!event.detail.elt.closest || !event.detail.elt.closest("[data-drop-empty]")) return;
+    var elt = event.detail.elt;
+    if (!elt.closest || !elt.closest("[data-drop-empty]") || elt.hasAttribute("data-chooser")) return;
     var params = event.detail.parameters;
-    var empty = [];
-    params.forEach(function (value, key) { if (value === "") empty.push(key); });
-    empty.forEach(function (key) { params.delete(key); });
+    var dropped = [];
+    params.forEach(function (value, key) {
+      if (value === "" || /_search$/.test(key)) dropped.push(key);
+    });
+    dropped.forEach(function (key) { params.delete(key); });
   });
+
+  // Typing into a chooser looks up matches; it does not filter until a match is picked.
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-chooser")) {
+      event.stopPropagation();
+    }
+  }, true);
+
+  // A link to a section inside a closed <details> (the forms of the judgement page, the
+  // links in alert emails) opens it, in browsers that do not do so themselves.
+  function openTarget() {
+    if (!window.location.hash) return;
+    var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (!target) return;
+    var details = target.closest("details");
+    while (details) {
+      details.open = true;
+      details = details.parentElement && details.parentElement.closest("details");
+    }
+    target.scrollIntoView();
+  }
+  window.addEventListener("hashchange", openTarget);
 
   // A full page that comes back with form errors (no-JS path) starts at the error summary.
   document.addEventListener("DOMContentLoaded", function () {
+    openTarget();
     var errors = document.querySelector(".form-errors");
     if (errors) {
       var region = errors.closest("[tabindex='-1']") || errors;

@@ -56,6 +56,26 @@ def page(browser, live_server):
     context.close()
 
 
+SIZES = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def sized(browser, live_server):
+    """Open a page at a size ("desktop" 1366×900 or "phone" 390×844); closed after the test."""
+    contexts = []
+
+    def open_page(size: str):
+        context = browser.new_context(base_url=live_server.url, viewport=SIZES[size])
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def log_in(page, username: str, password: str | None = None) -> None:
     """Log in through the real login form (conftest users have password 'pw-<username>')."""
     page.goto("/accounts/login/")

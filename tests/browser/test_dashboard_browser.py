@@ -25,7 +25,7 @@ def test_leadership_filters_by_team_and_follows_a_figure(page, maya, alice, bob,
         )
     log_in(page, "maya")
     page.goto("/dashboard/")
-    expiring = page.locator(".stat", has_text="Expiring in 30 days")
+    expiring = page.locator(".stat", has_text="Expiring")
     assert expiring.locator(".stat-value").inner_text() == "2"
 
     page.get_by_label("Team").select_option("cyber")

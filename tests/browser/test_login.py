@@ -10,7 +10,7 @@ def test_alice_logs_in_and_lands_on_the_judgement_list(page, alice, judgement):
     assert "/accounts/login/" in page.url
     log_in(page, "alice")
     assert page.url.endswith("/judgements/")
-    assert page.get_by_role("link", name=judgement.reference).is_visible()
+    assert page.get_by_role("link", name=judgement.statement).is_visible()
 
 
 def test_a_wrong_password_says_so_and_stays_on_the_login_page(page, alice):

@@ -66,7 +66,7 @@ def sign_in_with_provider(page, username: str, password: str) -> None:
     page.get_by_label("Provider username").fill(username)
     page.get_by_label("Provider password").fill(password)
     page.get_by_role("button", name="Sign in at the provider").click()
-    page.wait_for_url(re.compile(r".*/judgements/$"))
+    page.wait_for_url(re.compile(r".*/(judgements|dashboard)/$"))  # where the role works
 
 
 def test_button_provider_login_and_back_with_the_mapped_role_then_logout_everywhere(

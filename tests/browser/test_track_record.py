@@ -34,4 +34,4 @@ def test_maya_opens_a_track_record_sees_the_chart_and_switches_scale(page, maya,
     page.get_by_label("Scale").select_option("icd203")
     page.get_by_role("button", name="Show").click()
     assert "scale=icd203" in page.url
-    assert page.get_by_text("When they say unlikely, it happened 0% of the time").is_visible()
+    assert page.get_by_text("When Alice says unlikely, it happened 0% of the time").is_visible()

@@ -25,7 +25,7 @@ def assert_no_navigation(page) -> None:
 
 
 def chart_path(page) -> str:
-    return page.locator("path.estimate-line").get_attribute("d")
+    return page.locator("svg.timeline-wide path.estimate-line:not(.ahead)").get_attribute("d")
 
 
 def test_a_new_analyst_creates_a_judgement_by_picking_highly_likely(page, alice, east_asia):
@@ -59,9 +59,11 @@ def test_alice_adds_edits_and_retracts_an_indicator_without_a_reload(page, alice
     page.goto(judgement.get_absolute_url())
     mark_page(page)
     # Half-written elsewhere on the page: adding an indicator must not wipe it.
+    page.get_by_text("Revise the estimate").click()
     page.locator("#revise").get_by_label("Rationale").fill("Thinking about it")
 
-    add = page.locator("form.indicator-add")
+    page.get_by_text("Log an indicator").click()
+    add = page.locator("#log-indicator")
     add.get_by_label("Direction").select_option("supports")
     add.get_by_label("Summary").fill("Tankers seen loading at Nampo")
     add.get_by_label("Source", exact=True).fill("Commercial imagery")
@@ -79,7 +81,7 @@ def test_alice_adds_edits_and_retracts_an_indicator_without_a_reload(page, alice
     assert (indicator.reliability, indicator.credibility) == ("B", 2)
     expect(page.locator("#revise").get_by_label("Rationale")).to_have_value("Thinking about it")
     expect(page.locator("#current-estimate")).to_contain_text("1 for")
-    assert page.locator("circle.marker.supports").count() == 1  # the chart has its marker
+    assert page.locator("svg.timeline-wide polygon.marker.supports").count() == 1  # its mark
 
     indicator_row.get_by_role("link", name=re.compile("^Edit")).click()
     summary = page.locator(f"#id_edit-{indicator.pk}-summary")
@@ -109,6 +111,7 @@ def test_alice_revises_the_estimate_and_sees_history_and_chart_change(page, alic
     history = page.locator("#estimate-history tbody tr")
     expect(history).to_have_count(1)
 
+    page.get_by_text("Revise the estimate").click()
     revise = page.locator("#revise")
     revise.get_by_label("Number (%)").fill("60")
     expect(page.locator("#placement")).to_have_text(re.compile("60% — likely"))
@@ -120,7 +123,7 @@ def test_alice_revises_the_estimate_and_sees_history_and_chart_change(page, alic
     expect(page.locator(".big-number")).to_have_text("60%")
     expect(page.locator("#current-estimate")).to_be_focused()
     assert chart_path(page) != before
-    assert page.locator("circle.estimate-point").count() == 2
+    assert page.locator("svg.timeline-wide circle.estimate-point").count() == 2
     assert_no_navigation(page)
 
 
@@ -130,7 +133,8 @@ def test_alice_resolves_a_judgement_and_sees_status_and_history_change(page, ali
     mark_page(page)
     expect(page.locator(".judgement-head .badge")).to_contain_text("days left")
 
-    resolution = page.locator("#resolution")
+    page.locator("#resolve > summary").click()
+    resolution = page.locator("#resolve")
     resolution.get_by_label("Occurred", exact=True).check()
     day = timezone.localdate() - dt.timedelta(days=2)
     resolution.get_by_label("Occurred on").fill(day.isoformat())
@@ -139,11 +143,14 @@ def test_alice_resolves_a_judgement_and_sees_status_and_history_change(page, ali
     resolution.get_by_role("button", name="Resolve").click()
 
     expect(page.locator(".judgement-head .badge")).to_have_text("Resolved")
+    resolution = page.locator("#resolution")
     expect(resolution).to_contain_text(f"Occurred on {day:%-d %b %Y}")
     expect(resolution).to_contain_text("Brier score")
+    expect(page.locator("#current-estimate")).to_contain_text("Final estimate")
+    expect(page.locator("#current-estimate")).to_be_focused()  # the outcome leads the page
+    page.get_by_text("Change history").click()
     expect(page.locator("#changes .change-log > li").first).to_contain_text("Resolved")
-    expect(page.locator("#revise")).to_contain_text("can no longer change")
-    expect(resolution).to_be_focused()
+    assert page.locator("#revise").count() == 0  # resolved: nothing left to revise
     assert_no_navigation(page)
     judgement.refresh_from_db()
     assert judgement.status() == Status.RESOLVED
@@ -152,7 +159,8 @@ def test_alice_resolves_a_judgement_and_sees_status_and_history_change(page, ali
 def test_a_date_outside_the_window_is_refused_in_place(page, alice, judgement):
     log_in(page, "alice")
     page.goto(judgement.get_absolute_url())
-    resolution = page.locator("#resolution")
+    page.locator("#resolve > summary").click()
+    resolution = page.locator("#resolve")
     resolution.get_by_label("Occurred", exact=True).check()
     resolution.get_by_label("Occurred on").fill("1999-01-01")
     resolution.get_by_label("Note").fill("Too early")
@@ -175,7 +183,7 @@ def test_leadership_sees_the_page_but_no_forms(page, maya, alice, judgement):
     page.goto(judgement.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text(judgement.statement)
     expect(page.locator(".indicator-log")).to_contain_text("Ships seen")
-    expect(page.locator("svg.timeline")).to_be_visible()
+    expect(page.locator("svg.timeline-wide")).to_be_visible()
     assert page.locator("main form").count() == 0
     assert page.get_by_role("link", name=re.compile("^(Edit|Retract)")).count() == 0
     assert page.get_by_role("navigation", name="Main").get_by_text("New judgement").count() == 0
@@ -193,11 +201,13 @@ def test_keyboard_alone_adds_an_indicator(page, alice, judgement):
                 return
         raise AssertionError(f"Tab never reached {selector}")
 
+    tab_to("#log-indicator > summary")
+    page.keyboard.press("Enter")  # the form opens on demand, from the keyboard too
     tab_to("#id_indicator-direction")
     page.keyboard.press("ArrowDown")  # For -> Against
     tab_to("#id_indicator-summary")
     page.keyboard.type("Official denial broadcast by KCNA")
-    tab_to("form.indicator-add button[type=submit]")
+    tab_to("#log-indicator button[type=submit]")
     page.keyboard.press("Enter")
 
     new_row = page.locator(".indicator-log > li").filter(has_text="Official denial")

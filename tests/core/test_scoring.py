@@ -435,3 +435,61 @@ def test_every_aggregate_is_available_by_team_owner_assessment_term_and_quarter(
     assert list(by["quarter"]) == ["2025-Q1", "2025-Q2"]
     assert by["quarter"]["2025-Q2"].brier == pytest.approx((0.04 + 0.81) / 2)
     assert list(by["term"]) == ["highly unlikely", "likely", "highly likely"]
+
+
+# --- Too few to tell (issue 12) -----------------------------------------------------------------
+
+
+def _group(pairs, term="highly likely"):
+    groups = scoring.by_term(pairs, scales.get_scale("phia"))
+    return next(g for g in groups if g.term == term)
+
+
+def test_one_or_two_judgements_are_too_few_to_tell_whatever_happened():
+    group = _group([(0.85, False)])
+    assert group.verdict == scoring.Verdict.OVERCONFIDENT  # the rule of docs/design.md §4.4
+    assert group.reading == scoring.Verdict.TOO_FEW and not group.is_firm
+    assert _group([(0.85, True), (0.85, True)]).reading == scoring.Verdict.TOO_FEW
+
+
+def test_a_miss_whose_interval_still_reaches_the_band_is_too_few_to_tell():
+    # 4 of 6 at 85%: observed 67%, below the band, but the 90% interval reaches 80–90%.
+    group = _group([(0.85, True)] * 4 + [(0.85, False)] * 2)
+    assert group.verdict == scoring.Verdict.OVERCONFIDENT
+    assert group.ci_hi >= 0.8 and group.reading == scoring.Verdict.TOO_FEW
+
+
+def test_a_clear_miss_on_enough_judgements_is_a_verdict():
+    group = _group([(0.85, True)] * 3 + [(0.85, False)] * 9)
+    assert group.ci_hi < 0.8 and group.reading == scoring.Verdict.OVERCONFIDENT
+    within = _group([(0.85, True)] * 17 + [(0.85, False)] * 3)
+    assert within.reading == scoring.Verdict.WITHIN
+
+
+def test_the_headline_term_is_the_most_used_firm_miss_else_the_most_used_firm_term():
+    phia = scales.get_scale("phia")
+    well = [(0.15, True)] * 3 + [(0.15, False)] * 17  # 15% of 20: within band
+    missed = [(0.85, True)] * 3 + [(0.85, False)] * 9
+    assert scoring.headline_term(scoring.by_term(well + missed, phia)).term == "highly likely"
+    assert scoring.headline_term(scoring.by_term(well, phia)).term == "highly unlikely"
+    assert scoring.headline_term(scoring.by_term([(0.65, True)], phia)) is None
+
+
+def test_records_merged_across_owners_give_the_same_scorecard():
+    day = dt.date(2026, 3, 1)
+    rows = [
+        scoring.Record("occurred", 0.7, 0.09, 0.1, 0.36, day, owner="a", n=2),
+        scoring.Record("occurred", 0.7, 0.09, 0.2, 0.36, day, owner="b", n=1),
+        scoring.Record("did_not_occur", 0.7, 0.49, 0.4, 1.2, day, owner="a", n=3),
+    ]
+    phia = scales.get_scale("phia")
+    whole, merged = (
+        scoring.Scorecard.build(rows, phia),
+        scoring.Scorecard.build(scoring.merged(rows), phia),
+    )
+    assert len(scoring.merged(rows)) == 2
+    assert merged.as_json() == whole.as_json()
+    assert merged.brier_time_averaged == pytest.approx((0.1 * 2 + 0.2 + 0.4 * 3) / 6)
+    brief = scoring.brief(rows, phia)
+    assert (brief.resolved, brief.brier) == (whole.resolved, whole.brier)
+    assert brief.by_term == whole.by_term

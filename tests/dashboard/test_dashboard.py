@@ -70,7 +70,8 @@ def test_counts_give_one_judgement_per_status(known):
     figures = dashboard.counts(
         Judgement.objects.all(), Resolution.objects.all(), today=TODAY, span=span
     )
-    assert figures == {"open": 1, "expiring": 1, "awaiting": 1, "resolved": 1, "annulled": 1}
+    # Live counts the open and the expiring one: expiring is a part of live.
+    assert figures == {"live": 2, "expiring": 1, "awaiting": 1, "resolved": 1, "annulled": 1}
 
 
 def test_expiring_and_overdue_lists_hold_the_right_judgements(known):
@@ -236,3 +237,90 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(
     body = b"".join(client.get("/dashboard/export.csv").streaming_content).decode()
     row = next(csv.DictReader(io.StringIO(body)))
     assert row["statement"] == '\'=HYPERLINK("http://evil.example","click")'
+
+
+# --- Issue 12: the words a reader expects, a period with data, calibration in sentences ------
+
+
+def test_live_counts_open_and_expiring_and_links_to_the_same_judgements(client, maya, known):
+    client.force_login(maya)
+    response = client.get("/dashboard/?period=all")
+    assert response.context["counts"]["live"] == 2 and response.context["counts"]["expiring"] == 1
+    page = response.content.decode()
+    assert '<span class="stat-value">2</span><span class="stat-label">Live</span>' in page
+    listed = client.get("/judgements/?status=live").context["page"].paginator.count
+    assert listed == 2
+    assert "Open</span>" not in page
+
+
+def test_the_dashboard_opens_on_the_last_12_months_when_something_closed_in_them(
+    client, maya, known
+):
+    client.force_login(maya)
+    response = client.get("/dashboard/")
+    assert response.context["span"].key == "last-12-months"
+    assert response.context["card"].resolved == 1
+    assert "Last 12 months" in response.content.decode()
+    assert "(" + response.context["span"].start.strftime("%-d %b %Y") in response.content.decode()
+    assert "— the default" in response.content.decode()
+
+
+def test_with_nothing_resolved_lately_the_dashboard_falls_back_to_all_time_and_says_so(
+    client, maya, alice, east_asia
+):
+    old = make(alice, east_asia, start_days_ago=900)
+    workflows.resolve(old, by=alice, outcome="did_not_occur")
+    client.force_login(maya)
+    response = client.get("/dashboard/")
+    assert response.context["span"].key == "all"
+    assert response.context["card"].resolved == 1
+    page = response.content.decode()
+    assert "nothing was resolved in the last 12 months, so all time" in page
+    assert client.get("/dashboard/?period=this-year").context["card"].resolved == 0
+
+
+def test_the_dashboard_reads_calibration_out_in_sentences(client, maya, alice, bob, east_asia):
+    # Alice says highly likely (85%) eight times and it happens twice: overconfident.
+    for n in range(8):
+        j = make(alice, east_asia, start_days_ago=370 + n, p="0.85")
+        occurred = n < 2
+        workflows.resolve(
+            j,
+            by=alice,
+            outcome="occurred" if occurred else "did_not_occur",
+            occurred_on=TODAY - dt.timedelta(days=30) if occurred else None,
+        )
+    client.force_login(maya)
+    page = client.get("/dashboard/?period=all").content.decode()
+    assert "Where are we over- or under-confident?" in page
+    assert (
+        "When we say highly likely, it happened 25% of the time (2 of 8); the band is 80–90%: "
+        "overconfident." in page
+    )
+    assert "How calibrated is each analyst?" in page
+    assert "Overconfident: when Alice says highly likely, it happened 25% of the time" in page
+    assert 'href="/track-record/alice/">Alice</a>' in page
+
+
+def test_one_or_two_judgements_are_too_few_to_tell_not_a_verdict(client, maya, alice, east_asia):
+    j = make(alice, east_asia, start_days_ago=370, p="0.85")
+    workflows.resolve(j, by=alice, outcome="did_not_occur")
+    client.force_login(maya)
+    page = client.get("/dashboard/?period=all").content.decode()
+    assert "overconfident" not in page.lower().replace("over- or under-confident", "")
+    assert "too few to tell" in page.lower()
+
+
+def test_the_csv_reads_names_days_and_percentages_like_the_page(client, maya, known):
+    client.force_login(maya)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(client.get("/dashboard/export.csv").streaming_content).decode())
+        )
+    )
+    row = next(r for r in rows if r["section"] == "expiring")
+    judgement = known["expiring"]
+    assert row["owner"] == "Alice"
+    assert row["probability"] == "70%"
+    end = judgement.window_end
+    assert row["window_end"] == f"{end.day} {end:%b %Y}"

@@ -563,3 +563,48 @@ def test_bad_review_input_gets_a_clear_error_not_a_500(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Judgement.objects.count() == 0
+
+
+# --- Importing the same report twice ----------------------------------------------------------
+
+
+def test_importing_the_same_report_again_warns_links_and_skips_what_is_tracked(
+    client, alice, east_asia
+):
+    client.force_login(alice)
+    first = review_fields(extract_sample(client, east_asia).content.decode())
+    assert client.post(CREATE, first).status_code == 302
+    tracked = list(Judgement.objects.order_by("reference"))
+    assert len(tracked) == 3
+
+    again = extract_sample(client, east_asia).content.decode()
+    assert "Imported before?" in again
+    assessment = Assessment.objects.get()
+    assert reverse("assessment-detail", args=[assessment.pk]) in again
+    assert "3 of them are already tracked" in again
+    for judgement in tracked:
+        assert judgement.get_absolute_url() in again
+    fields = review_fields(again)
+    assert [fields[f"kj-{n}-decision"] for n in range(3)] == ["reject"] * 3
+
+    # Submitted as proposed, nothing is tracked twice.
+    response = client.post(CREATE, fields)
+    assert response.status_code == 400
+    assert "Accept at least one judgement" in response.content.decode()
+    assert Judgement.objects.count() == 3 and Assessment.objects.count() == 1
+
+    # Accepting one on purpose tracks that one again, and only that one.
+    fields["kj-0-decision"] = "accept"
+    assert client.post(CREATE, fields).status_code == 302
+    assert Judgement.objects.count() == 4
+
+
+def test_judgements_of_teams_the_user_cannot_see_are_not_revealed_as_duplicates(
+    client, alice, bob, east_asia, cyber
+):
+    client.force_login(alice)
+    client.post(CREATE, review_fields(extract_sample(client, east_asia).content.decode()))
+    cyber.members.add(bob)
+    client.force_login(bob)
+    page = extract_sample(client, cyber).content.decode()
+    assert "already tracked" not in page and "Imported before?" not in page

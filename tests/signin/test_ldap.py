@@ -21,7 +21,7 @@ def test_ada_signs_in_over_starttls_and_her_groups_make_her_an_analyst_in_east_a
     response = sign_in(client, "ada", "ada-directory-pw")
 
     assert response.status_code == 302
-    assert response["Location"] == "/judgements/"
+    assert response["Location"] == "/"  # home, which sends each role to its work
     ada = User.objects.get(username="ada")
     assert not ada.has_usable_password()
     assert (ada.first_name, ada.last_name, ada.email) == ("Ada", "Analyst", "ada@directory.test")

@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from judgements.models import ChangeRecord, Estimate, Indicator, Judgement
+from judgements.models import Assessment, ChangeRecord, Estimate, Indicator, Judgement
 
-LIST_QUERIES = 11  # 10, and the topic filter's choices (issue 15)
+# One fewer than before issue 12 (the owner and assessment filters list no options, the topic
+# filter lists its choices), and the reasons a judgement is due for a look (freshness).
+LIST_QUERIES = 10
 # 14, the signposts section (judgements/freshness), the judgement's own topics and its
 # assessment's (issue 15)
 DETAIL_QUERIES = 17
@@ -74,11 +76,13 @@ def test_the_list_runs_a_constant_number_of_queries(
 
 
 @pytest.mark.parametrize("count", [2, 500])
+@pytest.mark.parametrize("reader", ["alice", "lena", "maya"])
 def test_the_judgement_page_runs_a_constant_number_of_queries(
-    client, alice, judgement, count, django_assert_max_num_queries
+    client, request, reader, alice, judgement, count, django_assert_max_num_queries
 ):
     bulk_indicators(judgement, alice, count)
-    client.force_login(alice)
+    # A lead's names link to her members' records: the members come with her teams.
+    client.force_login(request.getfixturevalue(reader))
     with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(f"/judgements/{judgement.reference}/")
     assert response.status_code == 200
@@ -115,3 +119,19 @@ def test_leadership_list_is_constant_too(
     client.force_login(maya)
     with django_assert_max_num_queries(LIST_QUERIES):
         assert client.get("/judgements/", headers=HTMX).status_code == 200
+
+
+def test_choosing_an_owner_and_an_assessment_costs_one_query_each(
+    client, maya, alice, east_asia, django_assert_max_num_queries
+):
+    judgements = bulk_judgements(alice, east_asia, 30)
+    assessment = Assessment.objects.create(
+        title="Outlook", published_on=timezone.localdate(), team=east_asia
+    )
+    Judgement.objects.filter(pk=judgements[0].pk).update(assessment=assessment)
+    client.force_login(maya)
+    with django_assert_max_num_queries(LIST_QUERIES + 2):
+        response = client.get("/judgements/", {"owner": "alice", "assessment": assessment.pk})
+    assert response.context["page"].paginator.count == 1
+    with django_assert_max_num_queries(4):  # session, user, groups, the matches
+        assert client.get("/judgements/choices/owner/", {"owner_search": "ali"}).status_code == 200

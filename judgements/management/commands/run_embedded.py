@@ -3,14 +3,20 @@
 It runs one scan of the expiry watch and of the outbox at start, so alerts and notices that are
 already due are sent straight away (as files in var/mail/ unless EMAIL_HOST is set).
 
+Links in emails follow ``--addr``: without a ``SITE_URL`` in the environment it becomes
+``http://<addr>`` for this process and its children (the worker writes the emails); with one
+that points elsewhere, start-up says so.
+
 Without REDIS_URL the broker is Kombu's filesystem transport under var/broker, so nothing
 but this process tree is needed. Ctrl-C stops both.
 """
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -23,6 +29,35 @@ from judgements.notices import tasks as notice_tasks
 
 def _exit_quietly(signum, frame) -> None:
     raise SystemExit(0)
+
+
+def listening(addr: str) -> tuple[str, int]:
+    """Host and port ``runserver`` listens on for an ``--addr`` ("8400", "0.0.0.0:8400",
+    "[::1]:8400"); a wildcard host is reached on 127.0.0.1."""
+    host, _, port = addr.rpartition(":")
+    host = host or "127.0.0.1"
+    if host in ("0.0.0.0", "[::]", "::"):
+        host = "127.0.0.1"
+    return host, int(port)
+
+
+def site_url_for(addr: str, configured: str | None) -> tuple[str, str]:
+    """The base of links in emails, and a note for start-up ("" when there is nothing to
+    say): ``http://<addr>`` unless ``SITE_URL`` is set; a set one that points somewhere else
+    than where the server listens is kept, and said."""
+    host, port = listening(addr)
+    here = f"http://{host}:{port}"
+    if not configured:
+        return here, ""
+    url = configured.rstrip("/")
+    parts = urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
+    if (parts.hostname or "", parts.port or default) in ((host.strip("[]"), port),):
+        return url, ""
+    return url, (
+        f"Note: SITE_URL is {url}, but this server listens on {here}; "
+        f"links in emails point to {url}."
+    )
 
 
 class Command(BaseCommand):
@@ -49,9 +84,20 @@ class Command(BaseCommand):
             settings.CELERY_BEAT_SCHEDULE_FILENAME,
         ]
         web = [python, "manage.py", "runserver", addr, "--noreload"]
+        site_url, note = site_url_for(addr, os.environ.get("SITE_URL"))
+        if not os.environ.get("SITE_URL"):
+            # The worker that writes the emails is a child: it reads SITE_URL from here.
+            os.environ["SITE_URL"] = site_url
+            settings.SITE_URL = site_url
         mail_dir = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
         broker = "Redis" if settings.REDIS_URL else f"filesystem broker ({settings.BROKER_DIR})"
-        self.stdout.write(f"Yardstick on http://{addr}/  ·  Celery worker + beat on {broker}")
+        host, port = listening(addr)
+        self.stdout.write(
+            f"Yardstick on http://{host}:{port}/  ·  Celery worker + beat on {broker}"
+        )
+        self.stdout.write(f"Links in emails start with {site_url}")
+        if note:
+            self.stdout.write(self.style.WARNING(note))
         if mail_dir:
             self.stdout.write(f"Emails are written as files to {mail_dir}")
         # One scan now, so alerts already due (the demo's 30-day warnings) arrive at once
