@@ -690,8 +690,7 @@ def briefs_by(
     judgements (all when None), most first; and how many groups there are in all."""
     groups: dict[str, list[Record]] = {}
     for record in records:
-        key = group_key(record, grouping, scale)
-        if key is not None:
+        for key in group_keys(record, grouping, scale):
             groups.setdefault(key, []).append(record)
     size = {key: sum(r.n for r in rows if r.is_scored) for key, rows in groups.items()}
     chosen = sorted(groups, key=lambda key: (-size[key], key))[:most]

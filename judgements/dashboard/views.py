@@ -60,6 +60,7 @@ class Scope:
             **({"team": self.team.slug} if self.team else {}),
             **({"topic": self.topic.slug} if self.topic else {}),
         }
+
     chosen: dashboard.Chosen | None = None
 
     @property
