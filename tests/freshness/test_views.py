@@ -260,11 +260,11 @@ def test_the_dashboard_panel_counts_by_team_and_lists_the_longest_due_first(
     html = client.get("/dashboard/").content.decode()
     panel = html[html.index('id="due-for-a-look"') :]
     panel = panel[: panel.index("</section>")]
-    assert '<a href="/judgements/?look=due"><strong>3</strong> open judgements due' in panel
+    assert '<a href="/judgements/?look=due"><strong>3</strong> live judgements due' in panel
     assert "Cyber: 1 · East Asia: 2" in panel
     assert panel.index(older.reference) < panel.index(newer.reference)
     only = client.get("/dashboard/?team=cyber").content.decode()
-    assert '/judgements/?look=due&amp;team=cyber"><strong>1</strong> open judgement due' in only
+    assert '/judgements/?look=due&amp;team=cyber"><strong>1</strong> live judgement due' in only
 
 
 def test_the_import_report_review_takes_signposts_per_candidate(client, alice, east_asia):
