@@ -57,6 +57,6 @@ def test_a_lead_finds_the_longest_due_on_the_dashboard(page, lena, alice, east_a
     panel = page.locator("#due-for-a-look")
     expect(panel).to_contain_text("200 days since the last estimate")
     expect(panel).not_to_contain_text("Fresh estimate.")
-    panel.get_by_role("link", name="live judgement due for a look").click()  # "live", as on every page
+    panel.get_by_role("link", name="live judgement due for a look").click()
     page.wait_for_url("**/judgements/?look=due")
     expect(page.get_by_role("link", name=old.statement)).to_be_visible()

@@ -98,5 +98,5 @@ class Command(BaseCommand):
         for g in card.by_term:
             out(
                 f"  {g.term:<44}{g.band_text:>10}{g.n:>6}{g.observed:>10.0%}"
-                f"{g.brier:>8.3f}  {g.verdict}"
+                f"{g.brier:>8.3f}  {g.reading}"
             )
