@@ -117,14 +117,25 @@ class AssessmentAdmin(admin.ModelAdmin):
             workflows.set_assessment_topics(form.instance, by=request.user, topics=topics)
 
 
-# What ``workflows.edit_judgement`` changes; everything else is set by other workflows.
-EDITABLE = ("statement", "resolution_criteria", "assessment", "owner", "window_start", "window_end")
+# What ``workflows.edit_judgement`` changes (its own list); everything else is set by other
+# workflows.
+EDITABLE = workflows.EDITABLE
 
 
 class JudgementAdminForm(forms.ModelForm):
+    # The version the page was read at, as on the app's edit form: saving over a newer one
+    # is refused with what changed instead of overwriting it.
+    # (Not "version": the admin refuses a form field named like a non-editable model field.)
+    read_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
     class Meta:
         model = Judgement
         fields = list(EDITABLE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["read_version"].initial = self.instance.version
+        self.conflict: workflows.EditConflict | None = None
 
     def clean(self):
         data = super().clean()
@@ -136,7 +147,38 @@ class JudgementAdminForm(forms.ModelForm):
                 self.add_error(
                     broken.field if broken.field in self.fields else None, broken.message
                 )
+        # The admin saves inside one transaction: the row locked here stays locked until
+        # save_model has written it, so the version cannot move in between.
+        version = data.get("read_version")
+        if self.instance.pk and version is not None:
+            current = (
+                Judgement.objects.select_for_update()
+                .values_list("version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if current != version:
+                self.conflict = workflows.EditConflict(
+                    workflows.changes_since(self.instance, version), version=current
+                )
+                self.add_error(None, describe_conflict(self.conflict))
+                self.data = self.data.copy()
+                self.data["read_version"] = str(current)  # saving again knowingly replaces it
         return data
+
+
+def describe_conflict(conflict: workflows.EditConflict) -> str:
+    """The conflict message with each change made meanwhile, in one paragraph."""
+    parts = [conflict.message]
+    for change in conflict.changes:
+        fields = "; ".join(
+            f"{name}: {values.get('before')!r} → {values.get('after')!r}"
+            for name, values in change.changes.items()
+        )
+        who = change.actor.get_username() if change.actor else "someone"
+        parts.append(
+            f"{change.get_action_display()} by {who} at {change.at:%Y-%m-%d %H:%M}: {fields}."
+        )
+    return " ".join(parts)
 
 
 @admin.register(Judgement)
@@ -164,12 +206,13 @@ class JudgementAdmin(admin.ModelAdmin):
         "next_alert_at",
         "created_by",
         "created_at",
+        "read_version",
     ]
     inlines = [WatchInline, EstimateInline, ResolutionInline]
     list_select_related = ["owner", "team"]
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = [name for name in self.fields if name not in EDITABLE]
+        fixed = [name for name in self.fields if name not in (*EDITABLE, "read_version")]
         if obj is not None and obj.resolution_id is not None:
             fixed += ["window_start", "window_end"]  # the window of a resolved judgement
         return fixed
@@ -185,7 +228,9 @@ class JudgementAdmin(admin.ModelAdmin):
         # with the stored row, read afresh.
         stored = Judgement.objects.select_related("owner", "team", "assessment").get(pk=obj.pk)
         changed = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE}
-        workflows.edit_judgement(stored, by=request.user, **changed)
+        workflows.edit_judgement(
+            stored, by=request.user, version=form.cleaned_data["read_version"], **changed
+        )
 
 
 @admin.register(Estimate)

@@ -208,39 +208,55 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
         )
 
     def point_at_latest(self) -> int:
-        """Point each judgement at its latest estimate and resolution (for bulk writers)."""
-        latest_estimate = Estimate.objects.filter(judgement=OuterRef("pk")).order_by(
-            "-made_at", "-pk"
-        )
-        latest_resolution = Resolution.objects.filter(judgement=OuterRef("pk")).order_by(
-            "-resolved_at", "-pk"
-        )
-        updated = self.update(
-            current_estimate=Subquery(latest_estimate.values("pk")[:1]),
-            resolution=Subquery(latest_resolution.values("pk")[:1]),
-        )
-        Resolution.objects.filter(judgement__in=self).exclude(
+        """Point each judgement at its latest estimate and resolution (for bulk writers and
+        ``check_integrity --fix``); only the pointed-at resolution stays current."""
+        updated = self.update(current_estimate=latest_estimate(), resolution=latest_resolution())
+        Resolution.objects.filter(judgement__in=self, is_current=True).exclude(
             pk__in=self.filter(resolution__isnull=False).values("resolution")
         ).update(is_current=False)
+        Resolution.objects.filter(
+            pk__in=self.filter(resolution__isnull=False).values("resolution"), is_current=False
+        ).update(is_current=True)
         return updated
+
+    def with_latest(self) -> JudgementQuerySet:
+        """Annotate ``latest_estimate_id`` and ``latest_resolution_id``: the rows the two
+        pointers must name."""
+        return self.annotate(
+            latest_estimate_id=latest_estimate(), latest_resolution_id=latest_resolution()
+        )
+
+    def with_counted_balance(self) -> JudgementQuerySet:
+        """Annotate ``counted_for``, ``counted_against`` and ``counted_neutral``: the balance
+        recounted from the indicator rows (what ``indicators_for`` / ``_against`` /
+        ``_neutral`` must equal)."""
+        return self.annotate(
+            counted_for=_balance_count(Direction.SUPPORTS),
+            counted_against=_balance_count(Direction.UNDERMINES),
+            counted_neutral=_balance_count(Direction.NEUTRAL),
+        )
+
+    def refresh_balance(self) -> int:
+        """Set the stored balance to the recount, in one UPDATE (the workflows call it under
+        the judgement's row lock after every change that can move it)."""
+        return self.update(
+            indicators_for=_balance_count(Direction.SUPPORTS),
+            indicators_against=_balance_count(Direction.UNDERMINES),
+            indicators_neutral=_balance_count(Direction.NEUTRAL),
+        )
 
     def recount_balance(self, batch: int = 2000) -> int:
         """Recompute the stored indicator balance from the indicator rows themselves.
 
-        The workflows keep the balance current one indicator at a time; bulk writers (import,
-        the dataset generator) call this once afterwards. One grouped count and one bulk
-        update per batch of judgements.
+        For bulk writers (import, the dataset generator), once afterwards: one grouped count
+        and one bulk update per batch of judgements.
         """
         ids = list(self.order_by().values_list("pk", flat=True))
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
             counted = (
-                Indicator.objects.filter(
-                    judgement_id__in=chunk,
-                    retracted_at__isnull=True,
-                    logged_at__gt=F("judgement__current_estimate__made_at"),
-                    direction__in=Direction.values,
-                )
+                counted_indicators()
+                .filter(judgement_id__in=chunk)
                 .values_list("judgement_id", "direction")
                 .annotate(n=Count("pk"))
                 .order_by()
@@ -267,6 +283,44 @@ class JudgementQuerySet(models.QuerySet["Judgement"]):
                 batch_size=500,
             )
         return len(ids)
+
+
+def latest_estimate() -> Subquery:
+    """The current estimate of the outer judgement: the latest by ``made_at``, on a tie the
+    later recorded (docs/design.md §2.4)."""
+    rows = Estimate.objects.filter(judgement=OuterRef("pk")).order_by("-made_at", "-pk")
+    return Subquery(rows.values("pk")[:1])
+
+
+def latest_resolution() -> Subquery:
+    """The current resolution of the outer judgement: the latest by ``resolved_at``, on a
+    tie the later recorded (docs/design.md §2.7)."""
+    rows = Resolution.objects.filter(judgement=OuterRef("pk")).order_by("-resolved_at", "-pk")
+    return Subquery(rows.values("pk")[:1])
+
+
+def counted_indicators() -> IndicatorQuerySet:
+    """The indicators a judgement's balance counts (docs/design.md §2.6; the neutral ones
+    for the freshness watch, §5.12): active, logged strictly after its current estimate was
+    made."""
+    return Indicator.objects.filter(
+        retracted_at__isnull=True,
+        direction__in=Direction.values,
+        logged_at__gt=F("judgement__current_estimate__made_at"),
+    )
+
+
+def _balance_count(direction: str) -> Coalesce:
+    """How many ``counted_indicators`` of one direction the outer judgement has (SQL)."""
+    counted = (
+        counted_indicators()
+        .filter(judgement=OuterRef("pk"), direction=direction)
+        .order_by()
+        .values("judgement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 # References appear in URLs and emails (KJ-2026-0007, GJP-1004-2).
@@ -332,6 +386,10 @@ class Judgement(models.Model):
     next_look_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Staleness reasons already nudged in this episode (the current estimate), comma-separated.
     nudged = models.CharField(max_length=40, blank=True, default="", editable=False)
+    # Counts the changes to what the edit form shows (statement, criteria, assessment, owner,
+    # watchers, window, and resolving, which fixes the window). The form carries the version
+    # it was read at; a save over a newer one is refused instead of overwriting it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = JudgementQuerySet.as_manager()
 
@@ -777,6 +835,9 @@ class Alert(models.Model):
     recipients = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # When its task message was handed to the broker (null: not yet, e.g. the broker was
+    # down when the scan committed; the next scan hands it over).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -792,6 +853,17 @@ class Alert(models.Model):
                 name="alert_pending_idx",
                 condition=Q(
                     sent_at__isnull=True, skipped_at__isnull=True, cancelled_at__isnull=True
+                ),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="alert_not_handed_over_idx",
+                condition=Q(
+                    sent_at__isnull=True,
+                    skipped_at__isnull=True,
+                    cancelled_at__isnull=True,
+                    claimed_at__isnull=True,
+                    enqueued_at__isnull=True,
                 ),
             ),
         ]
@@ -824,6 +896,7 @@ class Digest(models.Model):
     recipients = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # as Alert.enqueued_at
 
     class Meta:
         ordering = ["-week_start"]
@@ -865,6 +938,9 @@ class ChangeRecord(models.Model):
     # {"field": {"before": …, "after": …}, …}
     changes = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
+    # The judgement's version this change produced (edits, watchers, resolutions; see
+    # ``Judgement.version``), so a refused edit can show what changed since it was opened.
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
@@ -46,6 +49,13 @@ NOT_OCCURRED_EARLY_MESSAGE = (
 SETTLED_ONLY_NOT_OCCURRED_MESSAGE = "Give the day it was settled only when it did not occur."
 SETTLED_FUTURE_MESSAGE = "It cannot have been settled in the future."
 SETTLED_NOTE_MESSAGE = "Say why it can no longer happen: the note is required when settled early."
+RESOLVED_WINDOW_MESSAGE = "The window of a resolved judgement is fixed."
+URL_CREDENTIALS_MESSAGE = (
+    "Leave the user name and password out of the address (nothing before an '@' in it)."
+)
+URL_HIDDEN_CHARACTERS_MESSAGE = (
+    "The address contains invisible or direction-changing characters; type it again."
+)
 
 
 class RuleBroken(ValueError):
@@ -77,6 +87,12 @@ def check_window(start: dt.date, end: dt.date) -> None:
     check_year(end, field="window_end")
     if end <= start:
         raise RuleBroken("window_end", WINDOW_MESSAGE)
+
+
+def check_window_editable(*, resolved: bool, moved: bool) -> None:
+    """The window of a resolved judgement is fixed: its resolution was scored on it."""
+    if resolved and moved:
+        raise RuleBroken("window_end", RESOLVED_WINDOW_MESSAGE)
 
 
 # --- Estimates ------------------------------------------------------------------------------
@@ -113,13 +129,26 @@ def check_observed_on(observed_on: dt.date, *, today: dt.date) -> None:
 _HTTP_URL = URLValidator(schemes=["http", "https"])
 
 
+def _hidden_character(char: str) -> bool:
+    """Characters that change how an address reads without showing: bidi controls
+    (U+202A–202E, U+2066–2069, U+200E/F, U+061C), zero-width ones and other format
+    characters (Unicode category Cf), and control characters."""
+    return unicodedata.category(char) in ("Cf", "Cc")
+
+
 def check_source_url(value: str) -> None:
-    """A source address is a well-formed http or https URL (nothing a browser would run)."""
+    """A source address is a well-formed http or https URL that reads as what it is: nothing
+    a browser would run, no user name or password in it (``https://user:pass@host`` hides
+    the real host after the '@'), no invisible or direction-changing characters."""
     value = value.strip()
     if not value:
         return
+    if any(_hidden_character(char) for char in value):
+        raise RuleBroken("source_url", URL_HIDDEN_CHARACTERS_MESSAGE)
     if not value.lower().startswith(("http://", "https://")):
         raise RuleBroken("source_url", URL_MESSAGE)
+    if "@" in urlsplit(value).netloc:
+        raise RuleBroken("source_url", URL_CREDENTIALS_MESSAGE)
     try:
         _HTTP_URL(value)
     except ValidationError:
@@ -377,3 +406,50 @@ def check_reaffirmation(rationale: str) -> None:
     """Reaffirming says why the number still stands, in a few words."""
     if not rationale.strip():
         raise RuleBroken("rationale", "Say in a few words why the estimate still stands.")
+
+
+# --- Imported reports -----------------------------------------------------------------------
+
+# One request creates at most this much (docs/design.md §6.5): bounded work per request.
+MAX_REPORT_JUDGEMENTS = 80
+MAX_INDICATORS_PER_JUDGEMENT = 50
+
+
+def check_report_size(indicator_counts: list[int]) -> None:
+    """A report imported at once: at most ``MAX_REPORT_JUDGEMENTS`` judgements, each with at
+    most ``MAX_INDICATORS_PER_JUDGEMENT`` indicators (one count per judgement)."""
+    if len(indicator_counts) > MAX_REPORT_JUDGEMENTS:
+        raise RuleBroken(
+            None,
+            f"A report can create at most {MAX_REPORT_JUDGEMENTS} judgements at once; this "
+            f"one has {len(indicator_counts)}. Import the rest as a separate report.",
+        )
+    for count in indicator_counts:
+        check_indicator_count(count)
+
+
+def check_indicator_count(count: int) -> None:
+    if count > MAX_INDICATORS_PER_JUDGEMENT:
+        raise RuleBroken(
+            "indicators",
+            f"At most {MAX_INDICATORS_PER_JUDGEMENT} indicators per judgement; this one has "
+            f"{count}. Keep the ones that matter most.",
+        )
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def check_username(username: str) -> None:
+    """A username as Django's own user model would take it: at most its field's length, of
+    letters, digits and @ . + - _ (so it fits in the URL of a track record)."""
+    field = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD)
+    try:
+        if not username:
+            raise ValidationError("it is empty.")
+        if len(username) > field.max_length:
+            raise ValidationError(f"use at most {field.max_length} characters.")
+        field.run_validators(username)
+    except ValidationError as error:
+        detail = " ".join(error.messages)
+        raise RuleBroken("username", f"{username!r} is not a valid username: {detail}") from None

@@ -3,6 +3,18 @@
 Every workflow here runs in one transaction and leaves a ChangeRecord with the values before
 and after (docs/design.md §2). Nothing is overwritten: estimates, indicators and resolutions
 are new rows.
+
+Nothing is lost to a concurrent write either (docs/design.md §2.10):
+
+- a workflow that reads before it writes first locks the judgement's row and reads it
+  afresh (``_lock``), so two writers of one judgement run one after the other, each seeing
+  what the other committed; the judgement is always locked before any of its indicators;
+- each saves only the columns it means to change (``update_fields``), never the whole row
+  it read, so an edit cannot put back a resolution pointer or a balance it read earlier;
+- the for/against balance is recounted from the indicator rows inside that lock
+  (``refresh_balance``), not moved by increments computed from a stale read;
+- an edit carries the version it was read at; over a newer one it is refused
+  (``EditConflict``) with what changed meanwhile, instead of silently overwriting it.
 """
 
 from __future__ import annotations
@@ -16,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -44,6 +56,47 @@ from judgements.models import (
     diff,
 )
 
+CONFLICT_MESSAGE = (
+    "This judgement was changed by someone else since you opened it. Their changes are "
+    "listed below; your version was not saved. Check the form and save again to keep yours."
+)
+RESOLVED_MEANWHILE_MESSAGE = (
+    "Someone else resolved this judgement a moment ago; reload the page to see it."
+)
+
+
+class EditConflict(ValidationError):
+    """An edit read at an older version: ``changes`` are what others changed since, and
+    ``version`` is the judgement's version now (a form re-sent with it overwrites them)."""
+
+    def __init__(self, changes: list[ChangeRecord], *, version: int) -> None:
+        super().__init__(CONFLICT_MESSAGE, code="conflict")
+        self.changes = changes
+        self.version = version
+
+
+def _lock(judgement: Judgement) -> None:
+    """Lock the judgement's row until the transaction ends and reload it from the database.
+
+    Every workflow that reads a judgement before writing it starts here, so concurrent
+    writers of one judgement queue up and each decides on what the previous one committed.
+    (SQLite has no row locks; its writers are serialised by ``BEGIN IMMEDIATE``.)
+    """
+    judgement.refresh_from_db(
+        from_queryset=Judgement.objects.select_for_update(of=("self",)).select_related(
+            "owner", "team", "assessment", "current_estimate", "resolution"
+        )
+    )
+
+
+def changes_since(judgement: Judgement, version: int) -> list[ChangeRecord]:
+    """The changes that moved the judgement past ``version``, oldest first."""
+    return list(
+        ChangeRecord.objects.filter(judgement=judgement, version__gt=version)
+        .select_related("actor")
+        .order_by("version", "at", "pk")
+    )
+
 
 def next_reference(year: int) -> str:
     """The next free KJ-YYYY-NNNN for a year (the longest, then highest, number is the last)."""
@@ -58,7 +111,9 @@ def next_reference(year: int) -> str:
     return f"{prefix}{number + 1:04d}"
 
 
-def _record(judgement: Judgement, action: str, *, by, changes=None, note="", at=None) -> None:
+def _record(
+    judgement: Judgement, action: str, *, by, changes=None, note="", at=None, version=None
+) -> None:
     ChangeRecord.objects.create(
         judgement=judgement,
         action=action,
@@ -66,6 +121,7 @@ def _record(judgement: Judgement, action: str, *, by, changes=None, note="", at=
         changes=changes or {},
         note=note,
         at=at or timezone.now(),
+        version=version,
     )
 
 
@@ -91,21 +147,45 @@ def _held_to_rules() -> Iterator[None]:
         raise ValidationError(error) from None
 
 
+# Two integers name PostgreSQL's advisory lock for one year's KJ numbers: ("KJ", year).
+_REFERENCE_LOCK = 0x4B4A
+
+
+def _hold_reference_year(year: int) -> None:
+    """Hand out one year's KJ numbers one transaction at a time.
+
+    On PostgreSQL a transaction-level advisory lock on (KJ, year), held until commit, so a
+    second create waits for the first to commit and then sees its number. SQLite serialises
+    writing transactions (``BEGIN IMMEDIATE``) and needs nothing more.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_REFERENCE_LOCK, year])
+
+
 def _create_with_free_reference(*, reference: str | None, **fields: Any) -> Judgement:
     """Insert under ``reference``, or under the next free KJ reference of the window's year.
 
-    Two requests may pick the same next reference: the unique constraint refuses the second,
-    which takes the one after (inside a savepoint, so the caller's transaction survives).
+    Numbers are handed out under ``_hold_reference_year``, so two creates at once get
+    consecutive numbers. A number taken outside that lock (a reference imported from files)
+    makes the insert fail inside a savepoint, and the next number is tried; a refusal is a
+    ValidationError, never a database error.
     """
-    for attempt in range(5):
-        chosen = reference or next_reference(fields["window_start"].year)
+    if reference is not None:
         try:
             with transaction.atomic():
-                return Judgement.objects.create(reference=chosen, **fields)
+                return Judgement.objects.create(reference=reference, **fields)
         except IntegrityError:
-            if reference is not None or attempt == 4:
-                raise
-    raise AssertionError("unreachable")
+            raise ValidationError({"reference": f"{reference} is already taken."}) from None
+    year = fields["window_start"].year
+    _hold_reference_year(year)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Judgement.objects.create(reference=next_reference(year), **fields)
+        except IntegrityError:
+            continue  # taken outside the lock: try the number after it
+    raise ValidationError("No free reference could be found just now; please try again.")
 
 
 def create_judgement(
@@ -130,9 +210,9 @@ def create_judgement(
     """Create a judgement with its first estimate.
 
     Steps, in one transaction: default the window (today + 12 months); save the judgement
-    under the next free reference (retrying if another request took it first); its first
-    estimate, watchers, own topics and signposts; arm the expiry alerts and the freshness
-    watch; record the creation.
+    under the next free reference (``_create_with_free_reference``); its first estimate,
+    watchers, own topics and signposts; arm the expiry alerts and the freshness watch; record
+    the creation.
     """
     now = now or timezone.now()
     window_start = window_start or timezone.localdate(now)
@@ -178,52 +258,118 @@ def create_judgement(
         created = {k: {"before": None, "after": v} for k, v in _snapshot(judgement).items()}
         if topics:
             created["topics"] = {"before": None, "after": _topic_names(topics)}
-        _record(judgement, ChangeAction.CREATED, by=by, at=now, changes=created)
+        _record(
+            judgement,
+            ChangeAction.CREATED,
+            by=by,
+            at=now,
+            changes=created,
+            version=judgement.version,
+        )
         for draft in signposts:
             _create_signpost(judgement, draft, by=by, now=now)
         refresh_look(judgement)
     return judgement
 
 
-@transaction.atomic
-def edit_judgement(judgement: Judgement, *, by, **fields: Any) -> Judgement:
-    """Change statement, criteria, assessment, owner or window; record before and after.
+# What ``edit_judgement`` may change; everything else on the row belongs to other workflows.
+EDITABLE = ("statement", "resolution_criteria", "assessment", "owner", "window_start", "window_end")
 
-    Changing the window (start or end) re-arms the alerts for it.
+
+@transaction.atomic
+def edit_judgement(
+    judgement: Judgement,
+    *,
+    by,
+    version: int | None = None,
+    watchers: Iterable | None = None,
+    topics: Iterable[Topic] | None = None,
+    **fields: Any,
+) -> Judgement:
+    """Change statement, criteria, assessment, owner, window, watchers or own topics; record
+    before and after.
+
+    Steps, in one transaction:
+    1. lock the judgement and read it afresh (``_lock``);
+    2. if ``version`` is given and the judgement has moved past it, refuse with
+       ``EditConflict`` listing the changes made since (nothing is written);
+    3. apply the fields; the window must hold (``rules.check_window``) and cannot move once
+       the judgement is resolved (``rules.check_window_editable``);
+    4. save only the columns that changed, plus ``version``; a moved window re-arms the
+       alerts (``policy.rearm``), the one other column it writes;
+    5. replace the watchers and the own topics if given (``watchers``, ``topics``);
+    6. record the edit, the watcher change and the topic change, each with the new version.
     """
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"edit_judgement cannot change {', '.join(sorted(unknown))}")
+    _lock(judgement)
+    if version is not None and judgement.version != version:
+        raise EditConflict(changes_since(judgement, version), version=judgement.version)
     before = _snapshot(judgement)
     window_before = (judgement.window_start, judgement.window_end)
+    attnames = {name: Judgement._meta.get_field(name).attname for name in fields}
+    old = {name: getattr(judgement, attname) for name, attname in attnames.items()}
     for name, value in fields.items():
         setattr(judgement, name, value)
+    window_moved = (judgement.window_start, judgement.window_end) != window_before
     with _held_to_rules():
         rules.check_window(judgement.window_start, judgement.window_end)
+        rules.check_window_editable(
+            resolved=judgement.resolution_id is not None, moved=window_moved
+        )
+    columns = [
+        name for name, attname in attnames.items() if getattr(judgement, attname) != old[name]
+    ]
     changes = diff(before, _snapshot(judgement))
-    if not changes:
+    if watchers is None and "owner" in columns:
+        watchers = list(judgement.watchers.all())  # the new owner stops watching
+    watcher_changes = _replace_watchers(judgement, watchers) if watchers is not None else None
+    topic_changes = _replace_topics(judgement, topics) if topics is not None else None
+    if not changes and not watcher_changes and not topic_changes:
         return judgement
-    window_moved = (judgement.window_start, judgement.window_end) != window_before
     if window_moved:
         judgement.next_alert_at = policy.rearm(judgement)
-    judgement.save()
+        columns.append("next_alert_at")
+    judgement.version += 1  # the row is locked: no one else moves it meanwhile
+    judgement.save(update_fields=[*columns, "version"])
     if window_moved:
         refresh_look(judgement)
-    action = ChangeAction.EDITED
-    if set(changes) <= {"window_start", "window_end"}:
-        action = ChangeAction.WINDOW_CHANGED
-    elif set(changes) == {"owner"}:
-        action = ChangeAction.REASSIGNED
-    _record(judgement, action, by=by, changes=changes)
+    if changes:
+        action = ChangeAction.EDITED
+        if set(changes) <= {"window_start", "window_end"}:
+            action = ChangeAction.WINDOW_CHANGED
+        elif set(changes) == {"owner"}:
+            action = ChangeAction.REASSIGNED
+        _record(judgement, action, by=by, changes=changes, version=judgement.version)
+    if watcher_changes:
+        _record(
+            judgement,
+            ChangeAction.WATCHERS_CHANGED,
+            by=by,
+            changes=watcher_changes,
+            version=judgement.version,
+        )
+    if topic_changes:
+        _record(
+            judgement, ChangeAction.EDITED, by=by, changes=topic_changes, version=judgement.version
+        )
     return judgement
 
 
-@transaction.atomic
 def set_watchers(judgement: Judgement, *, by, users: Iterable) -> None:
-    """Replace the watchers; the history keeps both lists of names."""
+    """Replace the watchers (an edit of nothing else); the history keeps both lists."""
+    edit_judgement(judgement, by=by, watchers=users)
+
+
+def _replace_watchers(judgement: Judgement, users: Iterable) -> dict[str, Any] | None:
+    """Make ``users`` (never the owner) the watchers; the change as history, or None."""
     wanted = {user.pk: user for user in users if user.pk != judgement.owner_id}
     current = dict(
         Watch.objects.filter(judgement=judgement).values_list("user_id", "user__username")
     )
     if set(wanted) == set(current):
-        return
+        return None
     Watch.objects.filter(judgement=judgement).exclude(user_id__in=wanted).delete()
     Watch.objects.bulk_create(
         [Watch(judgement=judgement, user=u) for pk, u in wanted.items() if pk not in current]
@@ -232,43 +378,45 @@ def set_watchers(judgement: Judgement, *, by, users: Iterable) -> None:
     def names(usernames: Iterable[str]) -> str:
         return ", ".join(sorted(usernames)) or "nobody"
 
-    _record(
-        judgement,
-        ChangeAction.WATCHERS_CHANGED,
-        by=by,
-        changes={
-            "watchers": {
-                "before": names(current.values()),
-                "after": names(u.get_username() for u in wanted.values()),
-            }
-        },
-    )
+    return {
+        "watchers": {
+            "before": names(current.values()),
+            "after": names(u.get_username() for u in wanted.values()),
+        }
+    }
+
+
+def toggle_mute(watch: Watch) -> Watch:
+    """Mute or unmute a watcher's alerts: the watcher's own setting, not the judgement's
+    history, so no ChangeRecord. Flipped in SQL, so two clicks at once cancel out."""
+    Watch.objects.filter(pk=watch.pk).update(muted=~F("muted"))
+    watch.refresh_from_db(fields=["muted"])
+    return watch
 
 
 def _topic_names(topics: Iterable[Topic]) -> str:
     return ", ".join(sorted((t.name for t in topics), key=str.casefold)) or "none"
 
 
-@transaction.atomic
 def set_topics(judgement: Judgement, *, by, topics: Iterable[Topic]) -> None:
-    """Replace the judgement's own topics (its assessment's it inherits regardless); the
-    history keeps both lists of names."""
+    """Replace the judgement's own topics (its assessment's it inherits regardless), an edit
+    of nothing else; the history keeps both lists of names."""
+    edit_judgement(judgement, by=by, topics=topics)
+
+
+def _replace_topics(judgement: Judgement, topics: Iterable[Topic]) -> dict[str, Any] | None:
+    """Make ``topics`` the judgement's own topics; the change as history, or None."""
     wanted = {topic.pk: topic for topic in topics}
     current = {topic.pk: topic for topic in judgement.topics.all()}
     if set(wanted) == set(current):
-        return
+        return None
     judgement.topics.set(wanted.values())
-    _record(
-        judgement,
-        ChangeAction.EDITED,
-        by=by,
-        changes={
-            "topics": {
-                "before": _topic_names(current.values()),
-                "after": _topic_names(wanted.values()),
-            }
-        },
-    )
+    return {
+        "topics": {
+            "before": _topic_names(current.values()),
+            "after": _topic_names(wanted.values()),
+        }
+    }
 
 
 @transaction.atomic
@@ -305,6 +453,11 @@ def estimate_close(judgement: Judgement) -> dt.datetime:
     )
 
 
+def _later(row, current, *, at: str) -> bool:
+    """Whether ``row`` is later than ``current`` by ``at``, on a tie by the order recorded."""
+    return current is None or (getattr(row, at), row.pk) > (getattr(current, at), current.pk)
+
+
 @transaction.atomic
 def revise_estimate(
     judgement: Judgement,
@@ -319,8 +472,14 @@ def revise_estimate(
 ) -> Estimate:
     """Add an estimate; refused once the window has closed or the judgement is resolved.
 
-    A new estimate ends the stale episode of the one before (docs/design.md §5.12): the
-    freshness watch starts afresh from it."""
+    Steps, in one transaction: lock the judgement and read it afresh; refuse if it is resolved
+    or the close has passed (hindsight); add the estimate with its citations; point the
+    judgement at it if it is the latest; recount the balance (indicators logged before this
+    estimate were weighed in it: it starts afresh); record before and after. A new estimate
+    ends the stale episode of the one before (docs/design.md §5.12): the freshness watch
+    starts afresh from it.
+    """
+    _lock(judgement)
     now = now or timezone.now()
     if judgement.resolution is not None:
         raise ValidationError("This judgement is resolved; its estimate can no longer change.")
@@ -337,19 +496,11 @@ def revise_estimate(
     )
     cited = [indicator for indicator in cites if indicator.judgement_id == judgement.pk]
     estimate.cites.set(cited)
-    judgement.current_estimate = estimate
-    # Indicators logged before this estimate were weighed in it: the balance starts afresh.
-    judgement.indicators_for = judgement.indicators_against = judgement.indicators_neutral = 0
-    judgement.nudged = ""
-    judgement.save(
-        update_fields=[
-            "current_estimate",
-            "indicators_for",
-            "indicators_against",
-            "indicators_neutral",
-            "nudged",
-        ]
-    )
+    if _later(estimate, before, at="made_at"):
+        judgement.current_estimate = estimate
+        judgement.nudged = ""  # a new episode: nothing nudged about this estimate yet
+        judgement.save(update_fields=["current_estimate", "nudged"])
+    _refresh_balance(judgement)
     refresh_look(judgement)
     _record(
         judgement,
@@ -381,24 +532,10 @@ def _indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-BALANCE_FIELDS = {
-    Direction.SUPPORTS: "indicators_for",
-    Direction.UNDERMINES: "indicators_against",
-    Direction.NEUTRAL: "indicators_neutral",
-}
-
-
-def _shift_balance(indicator: Indicator, direction: str, step: int) -> None:
-    """Move the judgement's stored balance if this indicator counts towards it.
-
-    It counts while it is active and was logged after the current estimate was made.
-    """
-    field = BALANCE_FIELDS.get(direction)
-    judgement = indicator.judgement
-    estimate = judgement.current_estimate
-    if field is None or estimate is None or indicator.logged_at <= estimate.made_at:
-        return
-    Judgement.objects.filter(pk=judgement.pk).update(**{field: F(field) + step})
+def _refresh_balance(judgement: Judgement) -> None:
+    """Recount the stored balance (for, against, neutral) from the indicator rows, under the
+    lock (the caller's instance keeps the value it read: ``refresh_from_db`` for the new)."""
+    Judgement.objects.filter(pk=judgement.pk).refresh_balance()
 
 
 def _check_indicator(fields: dict[str, Any]) -> None:
@@ -408,14 +545,27 @@ def _check_indicator(fields: dict[str, Any]) -> None:
         rules.check_source_url(fields.get("source_url", ""))
 
 
+def _lock_indicator(indicator: Indicator) -> Judgement:
+    """Lock the indicator's judgement, then the indicator, and read both afresh."""
+    judgement = indicator.judgement
+    _lock(judgement)
+    indicator.refresh_from_db(from_queryset=Indicator.objects.select_for_update())
+    indicator.judgement = judgement
+    return judgement
+
+
 @transaction.atomic
 def log_indicator(
     judgement: Judgement, *, by, signpost: Signpost | None = None, **fields: Any
 ) -> Indicator:
-    """Log an indicator; with ``signpost``, it is what showed that signpost (``see_signpost``)."""
+    """Log an indicator: lock the judgement, add the row (logged now, unless ``logged_at``
+    says when), recount the balance, record it, re-arm the freshness watch; with
+    ``signpost``, it is what showed that signpost (``see_signpost``)."""
     _check_indicator(fields)
+    _lock(judgement)
+    fields.setdefault("logged_at", timezone.now())  # taken under the lock: ordered with revisions
     indicator = Indicator.objects.create(judgement=judgement, logged_by=by, **fields)
-    _shift_balance(indicator, indicator.direction, +1)
+    _refresh_balance(judgement)
     _record(
         judgement,
         ChangeAction.INDICATOR_LOGGED,
@@ -432,20 +582,23 @@ def log_indicator(
 
 @transaction.atomic
 def edit_indicator(indicator: Indicator, *, by, **fields: Any) -> Indicator:
+    """Change an indicator's fields: lock its judgement and the indicator, refuse a
+    retracted one, save only the changed fields, recount the balance, record before and
+    after."""
+    _check_indicator(fields)
+    judgement = _lock_indicator(indicator)
     if indicator.is_retracted:
         raise ValidationError("A retracted indicator cannot be edited.")
-    _check_indicator(fields)
     before = _indicator_snapshot(indicator)
-    if fields.get("direction", indicator.direction) != indicator.direction:
-        _shift_balance(indicator, indicator.direction, -1)
-        _shift_balance(indicator, fields["direction"], +1)
     for name, value in fields.items():
         setattr(indicator, name, value)
     changes = diff(before, _indicator_snapshot(indicator))
     if changes:
         indicator.save(update_fields=list(fields))
+        if "direction" in changes:
+            _refresh_balance(judgement)
         _record(
-            indicator.judgement,
+            judgement,
             ChangeAction.INDICATOR_EDITED,
             by=by,
             changes={f"indicator {indicator.pk} {k}": v for k, v in changes.items()},
@@ -455,18 +608,21 @@ def edit_indicator(indicator: Indicator, *, by, **fields: Any) -> Indicator:
 
 @transaction.atomic
 def retract_indicator(indicator: Indicator, *, by, reason: str) -> Indicator:
+    """Retract an indicator with a reason: lock its judgement and the indicator, refuse one
+    already retracted, mark it, recount the balance, record it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the indicator is retracted."})
-    claimed = Indicator.objects.filter(pk=indicator.pk, retracted_at__isnull=True).update(
-        retracted_at=timezone.now(), retracted_by=by, retraction_reason=reason
-    )
-    if claimed != 1:
+    judgement = _lock_indicator(indicator)
+    if indicator.is_retracted:
         raise ValidationError("This indicator is already retracted.")
-    indicator.refresh_from_db()
-    _shift_balance(indicator, indicator.direction, -1)
+    indicator.retracted_at = timezone.now()
+    indicator.retracted_by = by
+    indicator.retraction_reason = reason
+    indicator.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    _refresh_balance(judgement)
     _record(
-        indicator.judgement,
+        judgement,
         ChangeAction.INDICATOR_RETRACTED,
         by=by,
         changes={f"indicator {indicator.pk}": {"before": "active", "after": "retracted"}},
@@ -488,6 +644,13 @@ def retract_indicator(indicator: Indicator, *, by, reason: str) -> Indicator:
     return indicator
 
 
+class _AsRead:
+    """``resolve(seen=AS_READ)``: the resolution the judgement held when it was passed in."""
+
+
+AS_READ = _AsRead()
+
+
 @transaction.atomic
 def resolve(
     judgement: Judgement,
@@ -498,21 +661,33 @@ def resolve(
     settled_on: dt.date | None = None,
     note: str = "",
     source_url: str = "",
+    seen: int | _AsRead | None = AS_READ,
     now: dt.datetime | None = None,
 ) -> Resolution:
     """Resolve (or re-resolve) a judgement.
 
-    Steps: check the outcome and the source URL against ``rules`` (the day it occurred lies
-    in the window and has come; "did not occur" once the window has ended, or earlier with
-    the day it was settled and a note saying why); lock the
-    judgement and refuse if someone else resolved it meanwhile; score it from its estimate
+    Steps: lock the judgement and read it afresh; refuse if someone else resolved it since it
+    was read (``seen``: the resolution it was read with, None for unresolved; by default the
+    one ``judgement`` holds when called); check the outcome and the source URL against
+    ``rules`` on the window as it is now (the day it occurred lies in the window and has
+    come; "did not occur" once the window has ended, or earlier with the day it was settled
+    and a note saying why); score it from its estimate
     history; add the resolution row (an earlier one stays, no longer current); point the
-    judgement at it and clear its alert schedule; cancel the pending alerts; record before and
-    after.
+    judgement at it, clear its alert schedule and move its version on (the window is now
+    fixed); cancel the pending alerts; record before and after.
     """
     now = now or timezone.now()
+    if isinstance(seen, _AsRead):
+        seen = judgement.resolution_id
     if outcome != Outcome.OCCURRED:
         occurred_on = None
+    with _held_to_rules():
+        rules.check_source_url(source_url)
+    _lock(judgement)
+    # Of two people resolving at once, the second sees the first's resolution and is told
+    # so, instead of silently replacing it.
+    if judgement.resolution_id != seen:
+        raise ValidationError(RESOLVED_MEANWHILE_MESSAGE)
     with _held_to_rules():
         rules.check_resolution(
             outcome,
@@ -522,14 +697,6 @@ def resolve(
             resolved_on=timezone.localdate(now),
             settled_on=settled_on,
             note=note,
-        )
-        rules.check_source_url(source_url)
-    # Lock the judgement: of two people resolving at once, the second sees the first's
-    # resolution and is told so, instead of silently replacing it.
-    locked = Judgement.objects.select_for_update().only("resolution").get(pk=judgement.pk)
-    if locked.resolution_id != judgement.resolution_id:
-        raise ValidationError(
-            "Someone else resolved this judgement a moment ago; reload the page to see it."
         )
     previous = judgement.resolution
     resolution = Resolution(
@@ -544,13 +711,21 @@ def resolve(
         window_start=judgement.window_start,
         window_end=judgement.window_end,
     )
+    if previous is not None and now < previous.resolved_at:
+        # The current resolution is the latest (docs/design.md §2.7): a new one cannot be
+        # dated before it.
+        current = f"{previous.resolved_at:%Y-%m-%d %H:%M}"
+        raise ValidationError(f"A resolution cannot be dated before the current one ({current}).")
     resolution.score([(e.made_at, float(e.probability)) for e in judgement.estimates.all()])
     Resolution.objects.filter(judgement=judgement, is_current=True).update(is_current=False)
     resolution.save()
     judgement.resolution = resolution
     judgement.next_alert_at = None
     judgement.look_due_at = judgement.next_look_at = None
-    judgement.save(update_fields=["resolution", "next_alert_at", "look_due_at", "next_look_at"])
+    judgement.version += 1
+    judgement.save(
+        update_fields=["resolution", "next_alert_at", "look_due_at", "next_look_at", "version"]
+    )
     policy.cancel_pending(judgement, now=now)
     Notice.objects.filter(judgement=judgement).pending().update(cancelled_at=now)
 
@@ -569,6 +744,7 @@ def resolve(
         at=now,
         changes={"resolution": {"before": describe(previous), "after": describe(resolution)}},
         note=note,
+        version=judgement.version,
     )
     return resolution
 
@@ -611,17 +787,22 @@ def import_report(
 ) -> Assessment:
     """Track a report: its assessment and each accepted judgement, all or nothing.
 
-    Steps, in one transaction: create the assessment; for each judgement, create it (owned
-    by ``by``, first estimate and history as ``create_judgement``) and log the report's
-    evidence as supporting indicators, observed on the publication day (or today, if that is
-    still ahead) and logged with the first estimate, since the estimate rests on them: they
-    leave the for/against balance at zero.
+    Steps, in one transaction: check the report's size (``rules.check_report_size``); create
+    the assessment; for each judgement, create it (owned by ``by``, first estimate and
+    history as ``create_judgement``) and log the report's evidence as supporting indicators
+    in bulk (``_log_evidence``).
     """
+    drafts = list(judgements)
+    with _held_to_rules():
+        rules.check_report_size([len(draft.indicators) for draft in drafts])
+        for draft in drafts:
+            for evidence in draft.indicators:
+                rules.check_source_url(evidence.source_url)
     assessment = Assessment.objects.create(
         title=title, summary=summary, published_on=published_on, source=source, team=team
     )
     observed_on = min(published_on, timezone.localdate())
-    for draft in judgements:
+    for draft in drafts:
         judgement = create_judgement(
             by=by,
             statement=draft.statement,
@@ -634,18 +815,45 @@ def import_report(
             window_end=draft.window_end,
             signposts=draft.signposts,
         )
-        for evidence in draft.indicators:
-            log_indicator(
-                judgement,
-                by=by,
-                observed_on=observed_on,
-                summary=evidence.summary,
-                direction=Direction.SUPPORTS,
-                source=evidence.source,
-                source_url=evidence.source_url,
-                logged_at=judgement.current_estimate.made_at,
-            )
+        _log_evidence(judgement, by=by, observed_on=observed_on, evidence=draft.indicators)
     return assessment
+
+
+def _log_evidence(
+    judgement: Judgement, *, by, observed_on: dt.date, evidence: list[DraftIndicator]
+) -> None:
+    """A new judgement's evidence from its report, as ``log_indicator`` would log it, in two
+    INSERTs: supporting indicators observed on the publication day (or today, if that is
+    still ahead), logged with the first estimate since the estimate rests on them, so they
+    leave the for/against balance at zero; one history entry each."""
+    made_at = judgement.current_estimate.made_at
+    indicators = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                judgement=judgement,
+                logged_by=by,
+                logged_at=made_at,
+                observed_on=observed_on,
+                summary=item.summary,
+                direction=Direction.SUPPORTS,
+                source=item.source,
+                source_url=item.source_url,
+            )
+            for item in evidence
+        ]
+    )
+    ChangeRecord.objects.bulk_create(
+        [
+            ChangeRecord(
+                judgement=judgement,
+                action=ChangeAction.INDICATOR_LOGGED,
+                actor=by,
+                at=made_at,
+                changes={f"indicator {i.pk}": {"before": None, "after": i.summary}},
+            )
+            for i in indicators
+        ]
+    )
 
 
 BULK_BATCH = 2000

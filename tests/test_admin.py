@@ -20,6 +20,7 @@ def admin_client(client, db):
 
 def change_form(judgement: Judgement, **overrides) -> dict:
     data = {
+        "read_version": judgement.version,
         "statement": judgement.statement,
         "resolution_criteria": judgement.resolution_criteria,
         "assessment": "",

@@ -80,7 +80,11 @@ class Scope:
 def _dashboard_scope(request: HttpRequest) -> Scope:
     """Who may read the dashboard is ``access.can_view_dashboard`` (403 otherwise)."""
     if not access.can_view_dashboard(request.user):
-        raise PermissionDenied("The dashboard is for leadership and team leads.")
+        role = access.role_of(request.user)
+        raise PermissionDenied(
+            "The dashboard is for leadership, admins and team leads; your role is "
+            f"{role.label if role else 'none'}."
+        )
     teams = list(access.dashboard_teams(request.user))
     team = next((t for t in teams if t.slug == request.GET.get("team")), None)
     judgements = access.visible_judgements(request.user)

@@ -677,8 +677,7 @@ def _check(directory: Path, *, create_users: bool, today: dt.date) -> _Plan:
     existing_users = {
         u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)
     }
-    if not create_users:
-        _report_unknown_users(judgements, existing_users, errors)
+    _report_unknown_users(judgements, existing_users, errors, create_users=create_users)
     if errors:
         raise ImportFailed(sorted(errors, key=lambda e: (e.file, e.line, e.column)))
     teams = {name: _find_team(name) for name in {j.team for j in judgements.values()}}
@@ -725,33 +724,49 @@ def _usernames(judgements: dict[str, _JudgementRow]) -> set[str]:
     return names
 
 
+def _user_cells(judgements: dict[str, _JudgementRow]) -> Iterator[tuple[str, int, str, str]]:
+    """Every cell that names a user: (file, line, column, username)."""
+    for j in judgements.values():
+        yield "judgements.csv", j.line, "owner", j.owner
+        if j.created_by != j.owner:
+            yield "judgements.csv", j.line, "created_by", j.created_by
+        if j.outcome and j.resolved_by != j.owner:
+            yield "judgements.csv", j.line, "resolved_by", j.resolved_by
+        for e in j.estimates:
+            yield "estimates.csv", e["line"], "author", e["author"]
+        for r in j.earlier:
+            yield "resolutions.csv", r["line"], "resolved_by", r["resolved_by"]
+        for s in j.signposts:
+            yield "signposts.csv", s["line"], "created_by", s["created_by"]
+            if s["withdrawn_by"]:
+                yield "signposts.csv", s["line"], "withdrawn_by", s["withdrawn_by"]
+        for i in j.indicators:
+            yield "indicators.csv", i["line"], "logged_by", i["logged_by"]
+            if i["retracted_by"]:
+                yield "indicators.csv", i["line"], "retracted_by", i["retracted_by"]
+
+
 def _report_unknown_users(
-    judgements: dict[str, _JudgementRow], existing: dict[str, Any], errors: list[RowError]
+    judgements: dict[str, _JudgementRow],
+    existing: dict[str, Any],
+    errors: list[RowError],
+    *,
+    create_users: bool,
 ) -> None:
-    def check(file: str, line: int, column: str, username: str) -> None:
-        if username not in existing:
+    """Without ``--create-users`` every named user must exist; with it, the ones to create
+    must be usernames Django itself would accept (``rules.check_username``)."""
+    for file, line, column, username in _user_cells(judgements):
+        if username in existing:
+            continue
+        if not create_users:
             errors.append(
                 RowError(file, line, column, f"no user {username!r} (use --create-users)")
             )
-
-    for j in judgements.values():
-        check("judgements.csv", j.line, "owner", j.owner)
-        if j.created_by != j.owner:
-            check("judgements.csv", j.line, "created_by", j.created_by)
-        if j.outcome and j.resolved_by != j.owner:
-            check("judgements.csv", j.line, "resolved_by", j.resolved_by)
-        for e in j.estimates:
-            check("estimates.csv", e["line"], "author", e["author"])
-        for r in j.earlier:
-            check("resolutions.csv", r["line"], "resolved_by", r["resolved_by"])
-        for s in j.signposts:
-            check("signposts.csv", s["line"], "created_by", s["created_by"])
-            if s["withdrawn_by"]:
-                check("signposts.csv", s["line"], "withdrawn_by", s["withdrawn_by"])
-        for i in j.indicators:
-            check("indicators.csv", i["line"], "logged_by", i["logged_by"])
-            if i["retracted_by"]:
-                check("indicators.csv", i["line"], "retracted_by", i["retracted_by"])
+            continue
+        try:
+            rules.check_username(username)
+        except rules.RuleBroken as broken:
+            errors.append(RowError(file, line, column, broken.message))
 
 
 def _find_team(name: str) -> Team | None:

@@ -42,13 +42,22 @@ MAX_CANDIDATES = 80
 def _creatable_teams(request: HttpRequest) -> QuerySet[Team]:
     """Teams the user may create judgements in; 403 when there are none (leadership)."""
     if access.is_read_only(request.user):
-        raise PermissionDenied("Your role reads judgements; it cannot create them.")
+        role = access.role_of(request.user)
+        raise PermissionDenied(
+            f"Your role ({role.label if role else 'none'}) only reads judgements; importing a "
+            "report needs the Analyst or Team lead role in a team."
+        )
     if not access.can_import_report(request.user):
-        raise PermissionDenied("You are in no team, so you cannot create judgements.")
+        raise PermissionDenied(
+            "Importing a report creates judgements, so it needs a team: you are in none. "
+            "An admin adds you to one."
+        )
     teams = Team.objects.filter(pk__in=access.creatable_team_ids(request.user)).order_by("name")
     chosen = request.POST.get("team") or request.POST.get(f"{PREFIX_ASSESSMENT}-team")
     if chosen and chosen.isdigit() and not access.can_create_in(request.user, int(chosen)):
-        raise PermissionDenied("You cannot create judgements in that team.")
+        raise PermissionDenied(
+            "You can import a report only into a team you are a member or lead of."
+        )
     return teams
 
 

@@ -102,14 +102,20 @@ def figure_links(base: dict[str, str]) -> dict[str, str]:
 def _person_for_viewer(request: HttpRequest, username: str) -> Any:
     person = get_object_or_404(get_user_model(), username=username)
     if not access.can_view_track_record(request.user, person):
-        raise PermissionDenied("You may see your own track record and those of teams you lead.")
+        raise PermissionDenied(
+            "A track record is for the person themselves, the leads of their teams, leadership "
+            "and admins (and needs a role: Analyst, Team lead, Leadership or Admin)."
+        )
     return person
 
 
 def _team_for_viewer(request: HttpRequest, slug: str) -> Team:
     team = get_object_or_404(Team, slug=slug)
     if not access.can_view_team_track_record(request.user, team):
-        raise PermissionDenied("You may see the track records of your own teams.")
+        raise PermissionDenied(
+            f"The {team} team's track record is for its members and leads (with a role), "
+            "leadership and admins."
+        )
     return team
 
 

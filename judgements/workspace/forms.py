@@ -309,11 +309,15 @@ class JudgementEditForm(WordingCheck, Plain, forms.Form):
     )
     window_start = BoundedDateField()
     window_end = BoundedDateField()
+    # The version the form was read at (``Judgement.version``): saving over a newer one is
+    # refused with what changed, instead of overwriting it.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, judgement: Judgement, user, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
+                "version": judgement.version,
                 "statement": judgement.statement,
                 "resolution_criteria": judgement.resolution_criteria,
                 "assessment": judgement.assessment_id,
@@ -474,7 +478,13 @@ class ReviseEstimateForm(WordingCheck, EstimateEntryForm):
         return data
 
 
+OPEN = "open"  # what ResolveForm.seen says for a judgement read while unresolved
+
+
 class ResolveForm(Plain, forms.Form):
+    # The resolution the page was read with (its id, or "open"): resolving over another one
+    # someone made meanwhile is refused instead of silently replacing it.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
     group_classes = {"outcome": "outcome"}
     outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
     occurred_on = BoundedDateField(
@@ -505,6 +515,16 @@ class ResolveForm(Plain, forms.Form):
     def __init__(self, *args: Any, judgement: Judgement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.judgement = judgement
+        self.fields["seen"].initial = judgement.resolution_id or OPEN
+
+    def clean_seen(self) -> int | None:
+        """The resolution id read with the page; a form without it means "as it is now"."""
+        value = self.cleaned_data.get("seen") or ""
+        if value == OPEN:
+            return None
+        if value.isdigit():
+            return int(value)
+        return self.judgement.resolution_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

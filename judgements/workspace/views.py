@@ -23,6 +23,7 @@ from django_htmx.http import retarget
 
 from judgements import access, workflows
 from judgements.core.placement import in_step, placement_text
+from judgements.display import person
 from judgements.freshness import forms as freshness_forms
 from judgements.freshness import sections as freshness
 from judgements.models import (
@@ -67,21 +68,30 @@ def _judgement(reference: str) -> Judgement:
 def _judgement_for_viewer(request: HttpRequest, reference: str) -> Judgement:
     judgement = _judgement(reference)
     if not access.can_view(request.user, judgement):
-        raise PermissionDenied("This judgement belongs to a team you are not in.")
+        raise PermissionDenied(
+            f"This judgement belongs to the {judgement.team} team: only its members and leads, "
+            "leadership and admins can see it."
+        )
     return judgement
 
 
 def _judgement_for_editor(request: HttpRequest, reference: str) -> Judgement:
     judgement = _judgement_for_viewer(request, reference)
     if not access.can_edit(request.user, judgement):
-        raise PermissionDenied("Only the owner or a team lead can change this judgement.")
+        raise PermissionDenied(
+            f"Only its owner ({person(judgement.owner)}) or a lead of {judgement.team} can "
+            f"change this judgement{_read_only_note(request.user)}."
+        )
     return judgement
 
 
 def _judgement_for_logger(request: HttpRequest, reference: str) -> Judgement:
     judgement = _judgement_for_viewer(request, reference)
     if not access.can_log_indicator(request.user, judgement):
-        raise PermissionDenied("Only members of the judgement's team can log indicators.")
+        raise PermissionDenied(
+            f"Only members and leads of {judgement.team} can log indicators on its "
+            f"judgements{_read_only_note(request.user)}."
+        )
     return judgement
 
 
@@ -92,8 +102,20 @@ def _indicator_for_changer(request: HttpRequest, reference: str, pk: int) -> Ind
     )
     indicator.judgement = judgement
     if not access.can_change_indicator(request.user, indicator):
-        raise PermissionDenied("Only whoever logged it or a team lead can change it.")
+        raise PermissionDenied(
+            f"Only whoever logged this indicator ({person(indicator.logged_by)}) or a lead of "
+            f"{judgement.team} can change it{_read_only_note(request.user)}."
+        )
     return indicator
+
+
+def _read_only_note(user) -> str:
+    """Why a read-only role is refused, for the 403 message: "; your role (Leadership) only
+    reads"."""
+    if access.is_read_only(user):
+        role = access.role_of(user)
+        return f"; your role ({role.label if role else 'none'}) only reads"
+    return ""
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -200,7 +222,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def judgement_new(request: HttpRequest) -> HttpResponse:
     if not access.can_create_anywhere(request.user):
-        raise PermissionDenied("You can create judgements only in a team you belong to.")
+        raise PermissionDenied(
+            "Creating judgements needs the Analyst or Team lead role and a team to create "
+            f"them in{_read_only_note(request.user)}."
+        )
     form = JudgementForm(request.POST or None, user=request.user)
     signpost_rows = freshness_forms.new_signpost_forms(request.POST or None)
     valid = request.method == "POST" and form.is_valid() and not form.undecided
@@ -246,20 +271,31 @@ def judgement_new(request: HttpRequest) -> HttpResponse:
 def judgement_edit(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_editor(request, reference)
     form = JudgementEditForm(request.POST or None, judgement=judgement, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid() and not form.undecided:
-        data = dict(form.cleaned_data)
-        watchers = data.pop("watchers")
-        topics = data.pop("topics")
+        # What the edit changes; disabled fields (the owner for analysts, the window once
+        # resolved) are not this form's to change: never written back from it.
+        editable = (*workflows.EDITABLE, "watchers", "topics", "version")
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k in editable and not form.fields[k].disabled
+        }
         try:
             workflows.edit_judgement(judgement, by=request.user, **data)
-            workflows.set_watchers(judgement, by=request.user, users=watchers)
-            workflows.set_topics(judgement, by=request.user, topics=topics)
+        except workflows.EditConflict as error:
+            conflict = error.changes
+            form.add_error(None, error)
+            # What was typed stays; saving again knowingly replaces the newer version.
+            form.data = form.data.copy()
+            form.data["version"] = str(error.version)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"Saved {judgement.reference}.")
             return redirect(judgement)
-    return render(request, "workspace/edit.html", {"judgement": judgement, "form": form})
+    context = {"judgement": judgement, "form": form, "conflict": conflict}
+    return render(request, "workspace/edit.html", context, status=409 if conflict else 200)
 
 
 @require_GET
@@ -448,9 +484,17 @@ def estimate_revise(request: HttpRequest, reference: str) -> HttpResponse:
 def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
     judgement = _judgement_for_viewer(request, reference)
     if not access.can_resolve(request.user, judgement):
+        if judgement.resolution is not None and access.can_edit(request.user, judgement):
+            raise PermissionDenied(
+                f"{workflows.RESOLVED_MEANWHILE_MESSAGE} Only a lead of {judgement.team} "
+                "can re-resolve it."
+            )
         if judgement.resolution is not None:
-            raise PermissionDenied("Only a team lead can re-resolve a judgement.")
-        raise PermissionDenied("Only the owner or a team lead can resolve this judgement.")
+            raise PermissionDenied(f"Only a lead of {judgement.team} can re-resolve it.")
+        raise PermissionDenied(
+            f"Only its owner ({person(judgement.owner)}) or a lead of {judgement.team} can "
+            "resolve this judgement."
+        )
     form = ResolveForm(request.POST, prefix="resolve", judgement=judgement)
     if form.is_valid():
         try:
@@ -470,7 +514,10 @@ def judgement_resolve(request: HttpRequest, reference: str) -> HttpResponse:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(Assessment.objects.select_related("team"), pk=pk)
     if not access.can_view_assessment(request.user, assessment):
-        raise PermissionDenied("This assessment belongs to a team you are not in.")
+        raise PermissionDenied(
+            f"This assessment belongs to the {assessment.team} team: only its members and "
+            "leads, leadership and admins can see it."
+        )
     # Only the judgements this viewer may see, whatever team the assessment belongs to.
     judgements = (
         access.visible_judgements(request.user, assessment.judgements.all())
@@ -499,16 +546,16 @@ def _watch_of(request: HttpRequest, reference: str) -> Watch:
     judgement = get_object_or_404(Judgement, reference=reference)
     watch = Watch.objects.filter(judgement=judgement, user=request.user).first()
     if not access.can_mute(request.user, watch):
-        raise PermissionDenied("Only watchers can mute a judgement's alerts.")
+        raise PermissionDenied(
+            "Only the watchers of this judgement can mute its alerts (its owner always gets them)."
+        )
     return watch
 
 
 @require_POST
 def toggle_mute(request: HttpRequest, reference: str) -> HttpResponse:
     """Mute or unmute the alerts of a judgement the user watches (owners cannot mute)."""
-    watch = _watch_of(request, reference)
-    watch.muted = not watch.muted
-    watch.save(update_fields=["muted"])
+    watch = workflows.toggle_mute(_watch_of(request, reference))
     if request.htmx:
         context = {"judgement": watch.judgement, "watch": watch}
         return render(request, "workspace/_watch_toggle.html", context)

@@ -263,14 +263,14 @@ def test_a_failure_half_way_creates_nothing(client, alice, east_asia, monkeypatc
     fields = review_fields(extract_sample(client, east_asia).content.decode())
     calls = []
 
-    def failing_log(*args, **kwargs):
+    def failing_create(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == 3:  # two judgements and their indicators are written by now
             raise RuntimeError("disk full")
         return original(*args, **kwargs)
 
-    original = extract_views.workflows.log_indicator
-    monkeypatch.setattr(extract_views.workflows, "log_indicator", failing_log)
+    original = extract_views.workflows.create_judgement
+    monkeypatch.setattr(extract_views.workflows, "create_judgement", failing_create)
     client.raise_request_exception = True
     with pytest.raises(RuntimeError):
         client.post(CREATE, fields)

@@ -103,10 +103,10 @@ def test_adding_an_indicator_runs_a_constant_number_of_queries(
         "indicator-reliability": "C",
         "indicator-credibility": "3",
     }
-    # The row, the judgement's stored balance, its history record, the transaction and a
-    # fresh judgement, then the same page; and the freshness watch: the signposts the form
-    # offers, and refresh_look's signposts, Nth indicator and update.
-    with django_assert_max_num_queries(DETAIL_QUERIES + 10):
+    # The judgement's row lock, the row, the recounted balance, its history record, the
+    # transaction and a fresh judgement, then the same page; and the freshness watch: the
+    # signposts the form offers, and refresh_look's signposts, Nth indicator and update.
+    with django_assert_max_num_queries(DETAIL_QUERIES + 11):
         response = client.post(f"/judgements/{judgement.reference}/indicators/", data, headers=HTMX)
     assert "One more" in response.content.decode()
 

@@ -285,6 +285,7 @@ def test_placement_endpoint_refuses_numbers_out_of_range(client, alice):
 
 def edit_post(judgement, **overrides) -> dict:
     return {
+        "version": judgement.version,
         "statement": judgement.statement,
         "resolution_criteria": judgement.resolution_criteria,
         "assessment": "",
