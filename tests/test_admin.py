@@ -87,3 +87,24 @@ def test_signposts_and_notices_are_read_only_in_the_admin(admin_client, judgemen
     admin_client.post(change, {"text": "Changed"})
     signpost.refresh_from_db()
     assert signpost.text == "A"
+
+
+def test_an_admin_edit_over_a_newer_version_is_refused_with_what_changed(
+    admin_client, judgement, alice
+):
+    opened = change_form(judgement, statement="Admin's wording")
+    workflows.edit_judgement(judgement, by=alice, statement="Alice's wording")
+    response = admin_client.post(f"/admin/judgements/judgement/{judgement.pk}/change/", opened)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "changed by someone else since you opened it" in page
+    assert "Alice&#x27;s wording" in page and "by alice" in page
+    judgement.refresh_from_db()
+    assert judgement.statement == "Alice's wording"
+    again = admin_client.post(
+        f"/admin/judgements/judgement/{judgement.pk}/change/",
+        {**opened, "read_version": judgement.version},
+    )
+    assert again.status_code == 302
+    judgement.refresh_from_db()
+    assert judgement.statement == "Admin's wording"

@@ -213,3 +213,109 @@ def test_the_database_keeps_one_current_resolution_per_judgement(judgement, alic
             window_start=judgement.window_start,
             window_end=judgement.window_end,
         )
+
+
+# --- Nothing lost to a concurrent write (docs/design.md §2.10) -------------------------------
+
+
+def test_an_edit_read_before_another_edit_is_refused_with_what_changed(judgement, alice, lena):
+    read_at = judgement.version
+    workflows.edit_judgement(judgement, by=lena, statement="Lena's wording", version=read_at)
+    stale = Judgement.objects.get(pk=judgement.pk)
+    with pytest.raises(workflows.EditConflict) as refused:
+        workflows.edit_judgement(stale, by=alice, statement="Alice's wording", version=read_at)
+    (change,) = refused.value.changes
+    assert change.actor == lena
+    assert change.changes["statement"]["after"] == "Lena's wording"
+    assert refused.value.version == read_at + 1
+    judgement.refresh_from_db()
+    assert judgement.statement == "Lena's wording"
+    # Sent again at the version it was shown, the edit knowingly replaces the newer one.
+    workflows.edit_judgement(stale, by=alice, statement="Alice's wording", version=read_at + 1)
+    judgement.refresh_from_db()
+    assert judgement.statement == "Alice's wording"
+
+
+def test_an_edit_writes_only_what_it_changes(judgement, alice, lena):
+    stale = Judgement.objects.get(pk=judgement.pk)  # read before the resolution
+    resolution = workflows.resolve(judgement, by=lena, outcome=Outcome.ANNULLED, note="broke")
+    log(judgement, alice, Direction.UNDERMINES)
+    workflows.edit_judgement(stale, by=alice, statement="Reworded")
+    judgement.refresh_from_db()
+    assert judgement.statement == "Reworded"
+    assert judgement.resolution_id == resolution.pk and judgement.next_alert_at is None
+    assert judgement.indicators_against == 1
+
+
+def test_resolving_moves_the_version_on_and_fixes_the_window(judgement, alice):
+    read_at = judgement.version
+    workflows.resolve(judgement, by=alice, outcome=Outcome.ANNULLED, note="broke")
+    with pytest.raises(workflows.EditConflict) as refused:
+        workflows.edit_judgement(judgement, by=alice, statement="x", version=read_at)
+    assert refused.value.changes[0].action == ChangeAction.RESOLVED
+    later = judgement.window_end + dt.timedelta(days=5)
+    with pytest.raises(ValidationError, match="The window of a resolved judgement is fixed"):
+        workflows.edit_judgement(judgement, by=alice, window_end=later)
+
+
+def test_a_resolution_from_a_page_read_while_it_was_open_is_refused(judgement, alice, lena):
+    workflows.resolve(judgement, by=lena, outcome=Outcome.ANNULLED, note="broke")
+    with pytest.raises(ValidationError, match="Someone else resolved"):
+        workflows.resolve(judgement, by=lena, outcome=Outcome.ANNULLED, note="again", seen=None)
+    assert judgement.resolutions.count() == 1
+
+
+def test_a_revision_on_a_judgement_resolved_meanwhile_is_refused(judgement, alice, lena):
+    stale = Judgement.objects.get(pk=judgement.pk)
+    workflows.resolve(judgement, by=lena, outcome=Outcome.ANNULLED, note="broke")
+    with pytest.raises(ValidationError, match="resolved"):
+        workflows.revise_estimate(
+            stale, by=alice, probability=Decimal("0.5"), confidence="low", rationale="r"
+        )
+
+
+def test_editing_a_stale_copy_of_a_retracted_indicator_is_refused(judgement, alice):
+    indicator = log(judgement, alice)
+    stale = type(indicator).objects.get(pk=indicator.pk)
+    workflows.retract_indicator(indicator, by=alice, reason="misread")
+    with pytest.raises(ValidationError, match="retracted"):
+        workflows.edit_indicator(stale, by=alice, summary="changed")
+    with pytest.raises(ValidationError, match="already retracted"):
+        workflows.retract_indicator(stale, by=alice, reason="again")
+
+
+def test_a_taken_reference_is_a_validation_error_not_a_database_error(judgement, alice):
+    with pytest.raises(ValidationError, match="already taken"):
+        workflows.create_judgement(
+            by=alice,
+            statement="Same reference",
+            team=judgement.team,
+            owner=alice,
+            probability=Decimal("0.5"),
+            reference=judgement.reference,
+        )
+
+
+def test_a_number_taken_outside_the_lock_makes_create_take_the_next(judgement, alice, monkeypatch):
+    """An imported KJ number can be committed between reading the last number and inserting
+    (the import holds no lock): the insert fails in its savepoint and the next is tried."""
+    real = workflows.next_reference
+    proposals = iter([judgement.reference])  # first proposal: already taken
+    monkeypatch.setattr(
+        workflows, "next_reference", lambda year: next(proposals, None) or real(year)
+    )
+    made = workflows.create_judgement(
+        by=alice,
+        statement="Made by hand",
+        team=judgement.team,
+        owner=alice,
+        probability=Decimal("0.5"),
+        window_start=judgement.window_start,
+    )
+    assert made.reference == f"KJ-{judgement.window_start.year}-0002"
+
+
+def test_reassigning_to_a_watcher_stops_them_watching(judgement, alice, lena):
+    workflows.set_watchers(judgement, by=alice, users=[lena])
+    workflows.edit_judgement(judgement, by=lena, owner=lena)
+    assert list(judgement.watchers.all()) == []

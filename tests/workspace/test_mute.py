@@ -78,3 +78,23 @@ def test_a_watcher_finds_the_mute_button_on_the_judgement_page(client, judgement
     page = client.get(judgement.get_absolute_url()).content.decode()
     assert f'action="/judgements/{judgement.reference}/mute/"' in page
     assert "Mute alerts" in page
+
+
+def test_leadership_watching_a_judgement_mutes_its_own_alerts(client, judgement, alice, maya):
+    """Leadership changes no judgement, but its alerts are its own: muting them is allowed
+    (docs/design.md §1.2), like any watcher's."""
+    workflows.set_watchers(judgement, by=alice, users=[maya])
+    client.force_login(maya)
+    response = client.post(url(judgement))
+    assert response.status_code == 302
+    assert Watch.objects.get(judgement=judgement, user=maya).muted
+    assert "Unmute" in client.get(f"/judgements/{judgement.reference}/").content.decode()
+
+
+def test_two_clicks_at_once_cancel_out(watched, carol):
+    """The toggle flips the stored value in SQL, so it never acts on a stale read."""
+    watch = Watch.objects.get(judgement=watched, user=carol)
+    stale = Watch.objects.get(pk=watch.pk)
+    workflows.toggle_mute(watch)
+    workflows.toggle_mute(stale)
+    assert not Watch.objects.get(pk=watch.pk).muted

@@ -2,6 +2,7 @@
 its htmx fragments, and resolution."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -331,6 +332,54 @@ def test_watchers_are_set_from_the_edit_form(client, alice, lena, judgement):
     client.force_login(alice)
     client.post(url(judgement, "edit/"), edit_post(judgement, watchers=[lena.pk]))
     assert list(judgement.watchers.all()) == [lena]
+
+
+def test_saving_over_a_newer_version_is_refused_showing_what_changed(
+    client, alice, lena, judgement
+):
+    client.force_login(alice)
+    opened = edit_post(judgement, statement="Alice's wording")  # the form as alice opened it
+    workflows.edit_judgement(judgement, by=lena, resolution_criteria="Lena's criteria")
+    response = client.post(url(judgement, "edit/"), opened)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "changed by someone else since you opened it" in page
+    assert "Lena&#x27;s criteria" in page and "by Lena" in page  # what changed, and who
+    assert "Alice&#x27;s wording" in page  # what she typed is still in the form
+    judgement.refresh_from_db()
+    assert judgement.statement != "Alice's wording"
+    assert judgement.resolution_criteria == "Lena's criteria"
+    # The form now carries the version she has seen: saving again keeps her wording.
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    again = client.post(url(judgement, "edit/"), {**opened, "version": version})
+    assert again.status_code == 302
+    judgement.refresh_from_db()
+    assert judgement.statement == "Alice's wording"
+
+
+def test_an_edit_form_without_its_version_is_refused(client, alice, judgement):
+    client.force_login(alice)
+    data = edit_post(judgement, statement="No version")
+    del data["version"]
+    response = client.post(url(judgement, "edit/"), data)
+    assert response.status_code == 200
+    judgement.refresh_from_db()
+    assert judgement.statement != "No version"
+
+
+def test_an_analyst_edit_never_writes_back_the_owner_a_lead_just_set(
+    client, alice, lena, judgement
+):
+    """The owner field is disabled for analysts: its value is never saved from their form."""
+    client.force_login(alice)
+    page = client.get(url(judgement, "edit/")).content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    workflows.edit_judgement(judgement, by=lena, owner=lena, version=int(version))
+    judgement.refresh_from_db()
+    data = edit_post(judgement, statement="Alice's wording", owner=alice.pk)
+    client.post(url(judgement, "edit/"), data)
+    judgement.refresh_from_db()
+    assert judgement.owner == lena
 
 
 # --- judgement page ---------------------------------------------------------------------------
