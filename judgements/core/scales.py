@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 HUNDRED = Decimal(100)
 
@@ -130,13 +131,22 @@ class Scale:
             above=upper[0] if upper else None,
         )
 
+    @cached_property
+    def _by_name(self) -> dict[str, Term]:
+        """Each term under each of its names, normalised; the first term to claim a name
+        keeps it."""
+        found: dict[str, Term] = {}
+        for term in self.terms:
+            for name in term.names:
+                found.setdefault(normalise_phrase(name), term)
+        return found
+
     def term(self, phrase: str) -> Term:
         """The term a phrase names, by any of its names or their adverb forms."""
-        wanted = normalise_phrase(phrase)
-        for term in self.terms:
-            if wanted in {normalise_phrase(name) for name in term.names}:
-                return term
-        raise KeyError(f"{phrase!r} is not a term on the {self.name}")
+        try:
+            return self._by_name[normalise_phrase(phrase)]
+        except KeyError:
+            raise KeyError(f"{phrase!r} is not a term on the {self.name}") from None
 
     def find_term(self, phrase: str) -> Term | None:
         try:

@@ -39,8 +39,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from judgements.core.dates import add_months
@@ -48,6 +52,7 @@ from judgements.core.scales import SCALES, Scale, Term, find_hedges, get_scale, 
 
 DEFAULT_MONTHS = 12
 SCALE_ORDER = ("phia", "icd203", "nato", "kent")
+SCALE_SAMPLE = 1000  # candidates whose words decide the scale
 
 
 @dataclass
@@ -78,6 +83,7 @@ class Candidate:
     label: str = ""  # "Key Judgement 1" when the report numbers it
     review_reasons: list[str] = field(default_factory=list)
     indicators: list[IndicatorDraft] = field(default_factory=list)
+    indicators_found: int = 0  # in the text (more than ``indicators`` when limited)
     marks: list[tuple[int, int]] = field(default_factory=list)  # spans of the sentence
 
     @property
@@ -122,6 +128,7 @@ class Extraction:
     scale_reason: str
     marked: bool  # the report marks its key judgements
     candidates: list[Candidate]
+    found: int = 0  # candidates in the report (more than ``candidates`` when limited)
 
 
 # --- Estimative words ------------------------------------------------------------------------
@@ -141,6 +148,7 @@ def _phrase_pattern(name: str) -> str:
     return r"\s+".join(words)
 
 
+@lru_cache(maxsize=512)
 def _base(written: str) -> str:
     """A term as written, normalised to the scale's name for it."""
     if re.fullmatch(r"chances?\s+(?:(?:are|is)\s+)?(?:about\s+)?even", written.strip(), re.I):
@@ -162,9 +170,11 @@ _TERM_RE = re.compile(
 _NEGATIVE_BASE = {"almost certain not": "almost certain", "probable not": "probable"}
 _KENT_NEGATIVE = {"almost certain": "almost certainly not", "probable": "probably not"}
 _AUX = r"(?:will|would|does|do|did|is|are|was|were|has|have|had|can|could|should|shall)"
-_NEG_AFTER = re.compile(rf"^\s+(?:{_AUX}\s+not\b|{_AUX}n't\b|won't\b|cannot\b|not\b)", re.I)
+# Matched at the end of a term (``pattern.match(sentence, pos)``), so no "^".
+_NEG_AFTER = re.compile(rf"\s+(?:{_AUX}\s+not\b|{_AUX}n't\b|won't\b|cannot\b|not\b)", re.I)
+_NOT_TO = re.compile(r"\s+not\s+to\b")
 _NOT_BEFORE = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_REMOTE_OK = re.compile(r"^\s+(?:chance|possibility|prospect|likelihood)|^\s*[.,;]", re.I)
+_REMOTE_OK = re.compile(r"\s+(?:chance|possibility|prospect|likelihood)|\s*[.,;]", re.I)
 _EXTRA_HEDGES = re.compile(
     r"\b(?:serious possibility|cannot (?:be )?(?:dismiss|discount|exclude)(?:ed)?|"
     r"we cannot dismiss|cannot discount)\b",
@@ -178,7 +188,7 @@ _ASSESSING = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermHit:
     start: int
     end: int
@@ -188,23 +198,34 @@ class TermHit:
     not_before: bool  # a "not" in front of the term: "not likely"
 
 
+# A sentence with more terms than this is no key judgement; reading on would only cost time.
+MAX_TERMS_PER_SENTENCE = 100
+
+
 def find_terms(sentence: str) -> list[TermHit]:
-    """Estimative terms of any scale in a sentence, including adverb and negated forms."""
-    hits = []
+    """Estimative terms of any scale in a sentence, including adverb and negated forms (at
+    most ``MAX_TERMS_PER_SENTENCE``)."""
+    return list(islice(_term_hits(sentence), MAX_TERMS_PER_SENTENCE))
+
+
+def _term_hits(sentence: str) -> Iterator[TermHit]:
+    """``find_terms`` one at a time. Linear in the sentence: what follows a term is matched
+    in place (``pattern.match(text, pos)``), never copied, and what precedes it is read from
+    a window of 20 characters."""
     for match in _TERM_RE.finditer(sentence):
         written = match.group(0)
         base = _base(written)
-        after = sentence[match.end() :]
-        if base == "remote" and not _REMOTE_OK.match(after):
+        end = match.end()
+        if base == "remote" and not _REMOTE_OK.match(sentence, end):
             continue  # "remote areas" is geography, not an estimate
         negated = base in _NEGATIVE_BASE
         base = _NEGATIVE_BASE.get(base, base)
         is_adverb = written.lower().endswith("ly") and not written.lower().endswith("likely")
         if not negated and (is_adverb or base.endswith("likely")):
-            negated = bool(_NEG_AFTER.match(after)) or bool(re.match(r"^\s+not\s+to\b", after))
-        not_before = bool(_NOT_BEFORE.search(sentence[: match.start()][-20:]))
-        hits.append(TermHit(match.start(), match.end(), written, base, negated, not_before))
-    return hits
+            negated = bool(_NEG_AFTER.match(sentence, end) or _NOT_TO.match(sentence, end))
+        before = sentence[max(match.start() - 20, 0) : match.start()]
+        not_before = bool(_NOT_BEFORE.search(before))
+        yield TermHit(match.start(), end, written, base, negated, not_before)
 
 
 # --- Numbers in the text ---------------------------------------------------------------------
@@ -449,13 +470,36 @@ def sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences, not at "U.S." or initials."""
     parts, start = [], 0
     for match in _SENTENCE_END.finditer(paragraph):
-        head = paragraph[start : match.start() + 1]
-        if _ABBREVIATION.search(head):
+        # Only the head's last few characters can end in an abbreviation ("approx." is the
+        # longest): search those, not the whole head, which grows across skipped ends.
+        end = match.start() + 1
+        if _ABBREVIATION.search(paragraph, max(start, end - 12), end):
             continue
         parts.append(paragraph[start : match.end()].strip())
         start = match.end()
     parts.append(paragraph[start:].strip())
-    return [part for part in parts if part]
+    return [piece for part in parts if part for piece in _pieces(part)]
+
+
+# No sentence of a report runs this long; text that does (a table pasted as one line, a
+# run of punctuation) is read in pieces of at most this many characters, so that the work
+# on each candidate stays bounded however the text is laid out.
+MAX_SENTENCE = 2000
+
+
+def _pieces(sentence: str) -> list[str]:
+    """The sentence, or pieces of at most ``MAX_SENTENCE`` characters, cut at a space (by
+    index: copying the rest of a long text at each cut would be quadratic)."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    pieces, start = [], 0
+    while len(sentence) - start > MAX_SENTENCE:
+        cut = sentence.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > 0 else start + MAX_SENTENCE
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+    pieces.append(sentence[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 def _squash(text: str) -> str:
@@ -478,7 +522,7 @@ class _Raw:
 
 
 def _estimative(sentence: str) -> bool:
-    return bool(find_terms(sentence))
+    return next(_term_hits(sentence), None) is not None
 
 
 def _hedged_assessment(sentence: str) -> bool:
@@ -579,9 +623,10 @@ def detect_scale(bases: list[str], *, default: str = "phia") -> tuple[str, str]:
     if not bases:
         return default, "no estimative terms found; using the default scale"
     scores = {}
+    counted = Counter(bases)
     for key in SCALE_ORDER:
         scale = SCALES[key]
-        hits = sum(1 for base in bases if scale.find_term(base) is not None)
+        hits = sum(n for base, n in counted.items() if scale.find_term(base) is not None)
         scores[key] = (hits, key == default, -SCALE_ORDER.index(key))
     best = max(scores, key=lambda key: scores[key])
     fitting = [key for key in SCALE_ORDER if scores[key][0] == scores[best][0]]
@@ -601,23 +646,40 @@ def extract(
     published: dt.date,
     scale: str | None = None,
     default_scale: str = "phia",
+    limit: int | None = None,
+    max_indicators: int | None = None,
 ) -> Extraction:
-    """Candidates for tracked judgements in a report (see the module docstring)."""
+    """Candidates for tracked judgements in a report (see the module docstring).
+
+    With ``limit`` only the first ``limit`` candidates are worked out in full (the rest are
+    counted, in ``found``), and with ``max_indicators`` only that many of each one's
+    indicators (the rest counted, in ``indicators_found``): a request that shows a page of
+    them does no more work than that page.
+    """
     items = blocks(text)
     marked = any(block.kind == "marker" for block in items)
     raws = _marked(items) if marked else _unmarked(items)
-    bases = [hit.base for raw in raws for hit in find_terms(raw.sentence)]
+    # The vocabulary of the first candidates tells the scale as well as all of them would.
+    bases = [hit.base for raw in raws[:SCALE_SAMPLE] for hit in find_terms(raw.sentence)]
     if scale is not None:
         chosen, reason = get_scale(scale).key, "chosen by the analyst"
     else:
         chosen, reason = detect_scale(bases, default=default_scale)
     title, summary = _title_and_summary(items)
-    candidates = [build_candidate(raw, scale=SCALES[chosen], published=published) for raw in raws]
-    return Extraction(title, summary, chosen, reason, marked, candidates)
+    candidates = [
+        build_candidate(
+            raw, scale=SCALES[chosen], published=published, max_indicators=max_indicators
+        )
+        for raw in raws[:limit]
+    ]
+    return Extraction(title, summary, chosen, reason, marked, candidates, found=len(raws))
 
 
-def build_candidate(raw: _Raw, *, scale: Scale, published: dt.date) -> Candidate:
+def build_candidate(
+    raw: _Raw, *, scale: Scale, published: dt.date, max_indicators: int | None = None
+) -> Candidate:
     sentence = _squash(raw.sentence)
+    evidence = [text for text in raw.indicators if text.strip()]
     frame = find_time_frame(sentence, published)
     default_end = _default_end(published)
     candidate = Candidate(
@@ -629,7 +691,8 @@ def build_candidate(raw: _Raw, *, scale: Scale, published: dt.date) -> Candidate
         window_end=frame.end if frame else default_end or published,
         time_frame=frame.text if frame else None,
         label=raw.label,
-        indicators=[draft_indicator(text) for text in raw.indicators if text.strip()],
+        indicators=[draft_indicator(text) for text in evidence[:max_indicators]],
+        indicators_found=len(evidence),
     )
     if frame is None and default_end is None:
         candidate.review_reasons.append(
@@ -655,7 +718,9 @@ def build_candidate(raw: _Raw, *, scale: Scale, published: dt.date) -> Candidate
 
 def _choose_term(candidate: Candidate, hits: list[TermHit], scale: Scale) -> TermHit | None:
     sentence = candidate.sentence
-    hedges = [h for h in find_hedges(sentence) if not _inside_hit(sentence, h, hits)]
+    lowered = sentence.lower()
+    distinct = dict.fromkeys(h.lower() for h in find_hedges(sentence))
+    hedges = [h for h in distinct if not _inside_hit(lowered, h, hits)]
     hedges += [m.group(0) for m in _EXTRA_HEDGES.finditer(sentence)]
     for hedge in dict.fromkeys(h.lower() for h in hedges):
         candidate.review_reasons.append(f"hedge '{hedge}': not an estimate, decide the number")
@@ -682,9 +747,9 @@ def _choose_term(candidate: Candidate, hits: list[TermHit], scale: Scale) -> Ter
     return hit
 
 
-def _inside_hit(sentence: str, hedge: str, hits: list[TermHit]) -> bool:
+def _inside_hit(lowered: str, hedge: str, hits: list[TermHit]) -> bool:
     # "possible" inside "realistic possibility" is part of a term, not a hedge.
-    start = sentence.lower().find(hedge.lower())
+    start = lowered.find(hedge)
     return any(hit.start <= start < hit.end for hit in hits)
 
 
@@ -736,9 +801,11 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_INSIDE = r"\s*\d{1,3}(?:\.\d+)?\s*(?:[-–]\s*\d{1,3}\s*)?(?:%|/|percent)"
+# Bounded and starting only where a whitespace run starts, so that neither an unclosed
+# "[5%" nor a long run of spaces is rescanned from every position (linear, not quadratic).
 _CLEANUPS = (
-    (re.compile(rf"\s*\[(?:{_NUMBER_INSIDE}[^\]]*)\]"), ""),
-    (re.compile(rf"\s*\((?:{_NUMBER_INSIDE}[^)]*)\)"), ""),
+    (re.compile(rf"(?<!\s)\s*\[(?:{_NUMBER_INSIDE}[^\[\]]{{0,200}})\]"), ""),
+    (re.compile(rf"(?<!\s)\s*\((?:{_NUMBER_INSIDE}[^()]{{0,200}})\)"), ""),
 )
 
 

@@ -185,6 +185,7 @@ class CandidateForm(Plain, forms.Form):
         for problem in problems:
             self.add_error("signposts", problem)
         data["signpost_drafts"] = drafts
+        held_to(self, rules.check_indicator_count, len(self.indicator_drafts))
         return data
 
     def _clean_estimate(self, data: dict) -> None:
@@ -226,12 +227,25 @@ class CandidateForm(Plain, forms.Form):
 
 
 CandidateFormSet = forms.formset_factory(
-    CandidateForm, extra=0, max_num=80, absolute_max=80, validate_max=True
+    CandidateForm,
+    extra=0,
+    max_num=rules.MAX_REPORT_JUDGEMENTS,
+    absolute_max=rules.MAX_REPORT_JUDGEMENTS,
+    validate_max=True,
 )
 
 
 def initial_for(candidate: Candidate) -> dict:
     percent = None if candidate.probability is None else candidate.probability * 100
+    indicators, reasons = candidate.indicators, list(candidate.review_reasons)
+    limit = rules.MAX_INDICATORS_PER_JUDGEMENT
+    found = max(candidate.indicators_found, len(indicators))
+    if found > limit:
+        reasons.append(
+            f"the report gives {found} indicators for it; the first {limit} are proposed "
+            f"(at most {limit} per judgement)"
+        )
+        indicators = indicators[:limit]
     return {
         "decision": "accept",
         "label": candidate.label,
@@ -241,6 +255,6 @@ def initial_for(candidate: Candidate) -> dict:
         "probability": None if percent is None else f"{percent.normalize():f}",
         "window_start": candidate.window_start,
         "window_end": candidate.window_end,
-        "indicators": "\n".join(indicator.text for indicator in candidate.indicators),
-        "reasons": "\n".join(candidate.review_reasons),
+        "indicators": "\n".join(indicator.text for indicator in indicators),
+        "reasons": "\n".join(reasons),
     }

@@ -12,14 +12,14 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from judgements import access, workflows
+from judgements import access, rules, workflows
 from judgements.core.placement import in_step, placement_text
 from judgements.core.scales import SCALES, get_scale
 from judgements.models import Assessment, Judgement, Team, site_scale
@@ -34,9 +34,9 @@ from judgements.reports.forms import (
 
 PREFIX_ASSESSMENT = "assessment"
 PREFIX_CANDIDATES = "kj"
-# One review page: eleven fields a candidate (signposts included) must stay under
-# DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
-MAX_CANDIDATES = 80
+# One review page, one request's work (and eleven fields a candidate, signposts included,
+# stay under DATA_UPLOAD_MAX_NUMBER_FIELDS, 1000).
+MAX_CANDIDATES = rules.MAX_REPORT_JUDGEMENTS
 
 
 def _creatable_teams(request: HttpRequest) -> QuerySet[Team]:
@@ -83,13 +83,16 @@ def extract_report(request: HttpRequest) -> HttpResponse:
         published=data["published_on"],
         scale=data["scale"] or None,
         default_scale=site_scale().key,
+        limit=MAX_CANDIDATES,
+        max_indicators=rules.MAX_INDICATORS_PER_JUDGEMENT,
     )
-    candidates = found.candidates[:MAX_CANDIDATES]
-    if len(found.candidates) > MAX_CANDIDATES:
+    candidates = found.candidates
+    if found.found > MAX_CANDIDATES:
         messages.warning(
             request,
-            f"The report has {len(found.candidates)} candidates; the first {MAX_CANDIDATES} are "
-            "shown. Import the rest as a separate report.",
+            f"The report has {found.found} candidates; the first {MAX_CANDIDATES} are shown "
+            "(one report creates at most that many judgements). Import the rest as a "
+            "separate report.",
         )
     assessment_form = AssessmentForm(
         prefix=PREFIX_ASSESSMENT,
@@ -166,7 +169,16 @@ def extract_create(request: HttpRequest) -> HttpResponse:
         published = assessment_form.cleaned_data.get("published_on") if valid else None
         context = _review_context(assessment_form, formset, scale, published, user=request.user)
         return _page(request, context, status=400)
-    assessment = _create(request, assessment_form.cleaned_data, accepted)
+    try:
+        assessment = _create(request, assessment_form.cleaned_data, accepted)
+    except ValidationError as error:
+        # A rule the review did not catch (the report's size, a reference): nothing was
+        # created; the review stays as it was, with the reason.
+        for message in error.messages:
+            messages.error(request, message)
+        published = assessment_form.cleaned_data.get("published_on")
+        context = _review_context(assessment_form, formset, scale, published)
+        return _page(request, context, status=400)
     count = len(accepted)
     noun = "judgement" if count == 1 else "judgements"
     messages.success(request, f"Created the assessment and {count} tracked {noun}.")
@@ -211,8 +223,13 @@ def _rationale(title: str, candidate: dict, scale_name: str) -> str:
 
 
 def _first_url(source: str) -> str:
+    """The first citation that is a source URL the app accepts (``rules.check_source_url``)."""
     for part in source.split("; "):
         if part.startswith(("http://", "https://")) and len(part) <= 500:
+            try:
+                rules.check_source_url(part)
+            except rules.RuleBroken:
+                continue
             return part
     return ""
 
