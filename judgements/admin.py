@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from judgements import access, rules, workflows
+from judgements.fields import posted_value
 from judgements.models import (
     AccessEvent,
     AccessKind,
@@ -161,9 +162,24 @@ class JudgementAdminForm(forms.ModelForm):
                     workflows.changes_since(self.instance, version), version=current
                 )
                 self.add_error(None, describe_conflict(self.conflict))
-                self.data = self.data.copy()
-                self.data["read_version"] = str(current)  # saving again knowingly replaces it
+                self.data = self._merged(data, self.conflict)
         return data
+
+    def _merged(self, data: dict, conflict: workflows.EditConflict):
+        """As on the app's edit form: the version now shown, and the changes others made
+        wherever this admin left the field as it was (the instance holds what is stored)."""
+        stored = Judgement.objects.select_related("owner", "team", "assessment").get(
+            pk=self.instance.pk
+        )
+        typed = {k: v for k, v in data.items() if k in workflows.EDITABLE}
+        snapshot = workflows.edit_snapshot(
+            Judgement(team=stored.team, **{"owner": stored.owner, **typed})
+        )
+        merged = self.data.copy()
+        merged["read_version"] = str(conflict.version)
+        for name in conflict.theirs_to_take(snapshot) & set(self.fields):
+            merged[name] = posted_value(stored, name)
+        return merged
 
 
 def describe_conflict(conflict: workflows.EditConflict) -> str:

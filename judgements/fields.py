@@ -37,6 +37,14 @@ def held_to(form: forms.Form, check: Any, *args: Any, **kwargs: Any) -> bool:
     return True
 
 
+def posted_value(instance: Any, name: str) -> str:
+    """A model field's value as a form posts it: an id, an ISO date, the text."""
+    value = getattr(instance, type(instance)._meta.get_field(name).attname)
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 class FieldGroup(forms.BoundField):
     """A field as templates/shared/_field.html draws it: label, widget, help text, errors."""
 

@@ -57,8 +57,9 @@ from judgements.models import (
 )
 
 CONFLICT_MESSAGE = (
-    "This judgement was changed by someone else since you opened it. Their changes are "
-    "listed below; your version was not saved. Check the form and save again to keep yours."
+    "This judgement was changed by someone else since you opened it, so your changes are not "
+    "saved yet. Their changes, listed below, are now in the form wherever you had left the "
+    "field as it was; where you changed the same field, yours is kept. Check it and save again."
 )
 RESOLVED_MEANWHILE_MESSAGE = (
     "Someone else resolved this judgement a moment ago; reload the page to see it."
@@ -74,6 +75,16 @@ class EditConflict(ValidationError):
         self.changes = changes
         self.version = version
 
+    def theirs_to_take(self, typed: dict[str, Any]) -> set[str]:
+        """The fields others changed that this edit left as it found them (``typed`` in the
+        form of ``edit_snapshot``): a form re-shown after the conflict takes their values
+        there, and keeps what was typed wherever both changed the same field."""
+        opened: dict[str, Any] = {}
+        for change in self.changes:  # oldest first: the first "before" is what was opened
+            for name, values in change.changes.items():
+                opened.setdefault(name, values.get("before"))
+        return {name for name, value in opened.items() if typed.get(name) == value}
+
 
 def _lock(judgement: Judgement) -> None:
     """Lock the judgement's row until the transaction ends and reload it from the database.
@@ -87,6 +98,20 @@ def _lock(judgement: Judgement) -> None:
             "owner", "team", "assessment", "current_estimate", "resolution"
         )
     )
+
+
+def edit_snapshot(
+    judgement: Judgement, watchers: Iterable | None = None, topics: Iterable | None = None
+) -> dict[str, Any]:
+    """What the edit form shows, as the history writes it (so an edit's values can be
+    compared with a change record's "before" and "after")."""
+    snapshot = _snapshot(judgement)
+    if watchers is not None:
+        names = sorted(u.get_username() for u in watchers if u.pk != judgement.owner_id)
+        snapshot["watchers"] = ", ".join(names) or "nobody"
+    if topics is not None:
+        snapshot["topics"] = _topic_names(topics)
+    return snapshot
 
 
 def changes_since(judgement: Judgement, version: int) -> list[ChangeRecord]:

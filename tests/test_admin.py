@@ -1,6 +1,7 @@
 """The Django admin changes judgements only through the workflows: history and alerts follow."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -93,18 +94,24 @@ def test_an_admin_edit_over_a_newer_version_is_refused_with_what_changed(
     admin_client, judgement, alice
 ):
     opened = change_form(judgement, statement="Admin's wording")
-    workflows.edit_judgement(judgement, by=alice, statement="Alice's wording")
+    workflows.edit_judgement(judgement, by=alice, resolution_criteria="Alice's criteria")
     response = admin_client.post(f"/admin/judgements/judgement/{judgement.pk}/change/", opened)
     page = response.content.decode()
     assert response.status_code == 200
     assert "changed by someone else since you opened it" in page
-    assert "Alice&#x27;s wording" in page and "by alice" in page
+    assert "Alice&#x27;s criteria" in page and "by alice" in page
     judgement.refresh_from_db()
-    assert judgement.statement == "Alice's wording"
+    assert judgement.statement != "Admin's wording"
+    # Re-shown with alice's criteria (a field the admin left alone) and the admin's wording.
+    assert re.search(r'<textarea name="resolution_criteria"[^>]*>\s*Alice&#x27;s criteria', page)
+    assert re.search(r'<textarea name="statement"[^>]*>\s*Admin&#x27;s wording', page)
     again = admin_client.post(
         f"/admin/judgements/judgement/{judgement.pk}/change/",
-        {**opened, "read_version": judgement.version},
+        {**opened, "resolution_criteria": "Alice's criteria", "read_version": judgement.version},
     )
     assert again.status_code == 302
     judgement.refresh_from_db()
-    assert judgement.statement == "Admin's wording"
+    assert (judgement.statement, judgement.resolution_criteria) == (
+        "Admin's wording",
+        "Alice's criteria",
+    )

@@ -3,7 +3,9 @@
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
+
+from tracker.database_timeouts import use_long_timeouts
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 
@@ -21,3 +23,11 @@ def _make_broker_folders(sender: Celery, **kwargs) -> None:
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if key in options:
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@signals.worker_init.connect
+@signals.worker_process_init.connect
+def _long_database_timeouts(**kwargs) -> None:
+    """Workers do long work (scans, sends): the long statement and lock timeouts, not the
+    web's (tracker/database_timeouts.py)."""
+    use_long_timeouts()

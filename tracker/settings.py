@@ -16,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from judgements.signin import mapping
+from tracker.database_timeouts import apply as apply_database_timeouts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YARDSTICK_VAR_DIR", BASE_DIR / "var"))
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it sees a view's exception first: a database timeout becomes a 503.
+    "judgements.errors.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -150,13 +153,36 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} is not a database URL: {error}") from None
 
 
+# How long one SQL statement may run, and one lock be waited for, in seconds (0: no limit).
+# Web requests fail fast, with a 503 "busy, try again" (judgements/errors.py); workers and
+# management commands do long work and get the longer limits. manage.py and the Celery app
+# say which kind of process they are (YARDSTICK_PROCESS); anything else is a web process.
+YARDSTICK_PROCESS = env_str("YARDSTICK_PROCESS", "web")
+if YARDSTICK_PROCESS not in {"web", "worker", "command"}:
+    raise ImproperlyConfigured(
+        f"YARDSTICK_PROCESS must be web, worker or command; got {YARDSTICK_PROCESS!r}"
+    )
+DATABASE_TIMEOUTS = {
+    "web": (
+        env_int("DATABASE_STATEMENT_TIMEOUT", 10),
+        env_int("DATABASE_LOCK_TIMEOUT", 3),
+    ),
+    "long": (
+        env_int("DATABASE_WORKER_STATEMENT_TIMEOUT", 600),
+        env_int("DATABASE_WORKER_LOCK_TIMEOUT", 60),
+    ),
+}
+
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yardstick.sqlite3'}")}
+apply_database_timeouts(
+    DATABASES["default"], DATABASE_TIMEOUTS["web" if YARDSTICK_PROCESS == "web" else "long"]
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite is the embedded default: one web process and one worker share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -230,6 +256,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Yardstick <yardstick@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
+CSRF_FAILURE_VIEW = "judgements.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -24,6 +24,7 @@ from django_htmx.http import retarget
 from judgements import access, workflows
 from judgements.core.placement import in_step, placement_text
 from judgements.display import person
+from judgements.fields import posted_value
 from judgements.freshness import forms as freshness_forms
 from judgements.freshness import sections as freshness
 from judgements.models import (
@@ -286,9 +287,7 @@ def judgement_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except workflows.EditConflict as error:
             conflict = error.changes
             form.add_error(None, error)
-            # What was typed stays; saving again knowingly replaces the newer version.
-            form.data = form.data.copy()
-            form.data["version"] = str(error.version)
+            form.data = _merged(form, judgement, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -296,6 +295,30 @@ def judgement_edit(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(judgement)
     context = {"judgement": judgement, "form": form, "conflict": conflict}
     return render(request, "workspace/edit.html", context, status=409 if conflict else 200)
+
+
+def _merged(form: JudgementEditForm, judgement: Judgement, conflict) -> Any:
+    """The form's data after a refused edit: at the version it now shows, with the changes
+    others made brought in wherever this user left the field as it was when opened (what
+    they changed stays theirs), so saving again loses no one's change by accident."""
+    data = form.data.copy()
+    data["version"] = str(conflict.version)
+    fields = {"owner": judgement.owner, "assessment": judgement.assessment}
+    fields |= {k: v for k, v in form.cleaned_data.items() if k in workflows.EDITABLE}
+    typed = workflows.edit_snapshot(
+        Judgement(team=judgement.team, **fields),
+        watchers=form.cleaned_data.get("watchers", []),
+        topics=form.cleaned_data.get("topics", []),
+    )
+    for name in conflict.theirs_to_take(typed):
+        if name not in form.fields or form.fields[name].disabled:
+            continue
+        if name in ("watchers", "topics"):  # many of them: the ids now stored
+            ids = getattr(judgement, name).values_list("pk", flat=True)
+            data.setlist(name, [str(pk) for pk in ids])
+        else:
+            data[name] = posted_value(judgement, name)
+    return data
 
 
 @require_GET

@@ -80,6 +80,60 @@
   }
   window.addEventListener("hashchange", openTarget);
 
+  // A request that fails says so in the page: an error status (the server's own words when
+  // it sends them as plain text), no answer at all, or no answer in time. htmx swaps nothing
+  // on a failure, so every field keeps what was typed; the message says that too.
+  var KEPT = " What you typed is still in the form.";
+  var BY_STATUS = {
+    400: "The request could not be understood.",
+    403: "You are not allowed to do this.",
+    404: "It is no longer there: someone may have removed or renamed it. Reload the page.",
+    409: "Someone else changed this meanwhile. Reload the page to see their change.",
+    413: "What you sent is too large.",
+    500: "Something went wrong on our side; the error has been logged. Try again.",
+    502: "Yardstick is not answering just now. Try again in a moment.",
+    503: "Yardstick is busy just now; nothing was changed. Try again in a moment.",
+    504: "Yardstick took too long to answer. Try again in a moment."
+  };
+
+  // The one message box (in base.html) moves to just above the form or control whose
+  // request failed, so the message is read where the user is working.
+  function showRequestError(elt, text) {
+    var box = document.getElementById("request-error");
+    if (!box) return;
+    var place = elt && elt.closest ? elt.closest("form") || elt : null;
+    if (place && place.parentNode && place !== document.body) {
+      place.parentNode.insertBefore(box, place);
+    }
+    box.hidden = false;
+    box.textContent = text;
+    box.focus();
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var own = type.indexOf("text/plain") === 0 ? (xhr.responseText || "").slice(0, 500) : "";
+    var text = own || BY_STATUS[xhr.status] || "The request failed (error " + xhr.status + ").";
+    showRequestError(event.detail.elt, text + KEPT);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showRequestError(event.detail.elt,
+      "Yardstick could not be reached: check your connection and try again." + KEPT);
+  });
+  document.addEventListener("htmx:timeout", function (event) {
+    showRequestError(event.detail.elt, "Yardstick did not answer in time. Try again in a moment." + KEPT);
+  });
+  // Each new request starts without the last one's message, the box back at the top of
+  // the page (where no swap can take it away).
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-error");
+    var main = document.getElementById("main");
+    if (!box || !main) return;
+    box.hidden = true;
+    if (box.parentNode !== main) main.insertBefore(box, main.firstChild);
+  });
+
   // A full page that comes back with form errors (no-JS path) starts at the error summary.
   document.addEventListener("DOMContentLoaded", function () {
     openTarget();

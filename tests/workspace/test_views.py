@@ -2,6 +2,7 @@
 its htmx fragments, and resolution."""
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 
@@ -345,16 +346,41 @@ def test_saving_over_a_newer_version_is_refused_showing_what_changed(
     assert response.status_code == 409
     assert "changed by someone else since you opened it" in page
     assert "Lena&#x27;s criteria" in page and "by Lena" in page  # what changed, and who
-    assert "Alice&#x27;s wording" in page  # what she typed is still in the form
     judgement.refresh_from_db()
     assert judgement.statement != "Alice's wording"
-    assert judgement.resolution_criteria == "Lena's criteria"
-    # The form now carries the version she has seen: saving again keeps her wording.
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    again = client.post(url(judgement, "edit/"), {**opened, "version": version})
+    # The form now holds her wording and Lena's criteria (a field she had left alone), at
+    # the version she has now seen: saving it again keeps both.
+    form = edit_form_values(page)
+    assert form["statement"] == "Alice's wording"
+    assert form["resolution_criteria"] == "Lena's criteria"
+    again = client.post(url(judgement, "edit/"), form)
     assert again.status_code == 302
     judgement.refresh_from_db()
     assert judgement.statement == "Alice's wording"
+    assert judgement.resolution_criteria == "Lena's criteria"
+
+
+def test_a_field_both_changed_keeps_what_this_user_typed(client, alice, lena, judgement):
+    client.force_login(alice)
+    opened = edit_post(judgement, statement="Alice's wording")
+    workflows.edit_judgement(judgement, by=lena, statement="Lena's wording")
+    page = client.post(url(judgement, "edit/"), opened).content.decode()
+    assert edit_form_values(page)["statement"] == "Alice's wording"
+    assert "Lena&#x27;s wording" in page  # shown as the change made meanwhile
+
+
+def edit_form_values(page: str) -> dict:
+    """The edit form's fields as the page renders them (what a browser would send)."""
+    fields = {"version": re.search(r'name="version" value="(\d+)"', page).group(1)}
+    for name in ("statement", "resolution_criteria"):
+        text = re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+        fields[name] = html.unescape(text.removeprefix("\n"))
+    for name in ("window_start", "window_end"):
+        fields[name] = re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+    owner = re.search(r'<select name="owner".*?</select>', page, re.S).group(0)
+    fields["owner"] = re.search(r'<option value="(\d+)" selected>', owner).group(1)
+    fields["assessment"] = ""
+    return fields
 
 
 def test_an_edit_form_without_its_version_is_refused(client, alice, judgement):

@@ -113,7 +113,9 @@ class Command(BaseCommand):
             "Freshness: {nudges} nudge(s), {signpost_notices} signpost notice(s) and {weekly} "
             "weekly digest(s) queued.".format(**notices)
         )
-        processes = [subprocess.Popen(worker), subprocess.Popen(web)]
+        # The web server is a web process (short database timeouts), not a command.
+        web_env = {**os.environ, "YARDSTICK_PROCESS": "web"}
+        processes = [subprocess.Popen(worker), subprocess.Popen(web, env=web_env)]
         # Stopped by a service manager (SIGTERM) as by Ctrl-C: the children go with us.
         signal.signal(signal.SIGTERM, _exit_quietly)
         try:
