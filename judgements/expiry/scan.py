@@ -11,12 +11,17 @@ How it stays exactly once, per judgement, threshold and window end:
   writes are serialised (``BEGIN IMMEDIATE``), and the second scan finds nothing due.
 - A run that was missed catches up: of the thresholds that passed since the last look, only
   the most urgent is sent; the older ones are stored as skipped rows, never sent in a burst.
-- Task messages lost with the broker (Redis restarted without persistence, broker down when
-  the scan committed) or workers killed mid-send: ``requeue_stale`` hands pending rows
-  nobody has touched for the claim timeout to a worker again.
+- A broker that is down when the scan commits: the rows are committed all the same, each
+  row records when its message was handed to the broker (``enqueued_at``), and
+  ``hand_over`` hands the ones never handed over to the workers at the next scan, once the
+  broker is back (the scan itself reports what it could not hand over).
+- Task messages lost with the broker (Redis restarted without persistence) or workers
+  killed mid-send: ``requeue_stale`` hands pending rows nobody has touched for the claim
+  timeout to a worker again.
 
 Handing rows to workers is the caller's business: each function takes an ``enqueue``
-callable (a list of ids in, nothing out; None to enqueue nothing), which ``tasks`` supplies.
+callable (a list of ids in; out, the ids it handed to the broker, stopping at the first it
+could not; None to enqueue nothing), which ``tasks`` supplies.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from django.db.models.functions import Coalesce
 from judgements.expiry import policy
 from judgements.models import Alert, Digest, Judgement
 
-Enqueue = Callable[[list[int]], None]
+Enqueue = Callable[[list[int]], list[int]]
+# Rows a concurrent scan has just committed are its to hand over: left alone this long.
+HAND_OVER_GRACE = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,19 @@ class Enqueuers:
 @dataclass
 class ScanResult:
     judgements: int = 0
-    queued: int = 0
+    queued: int = 0  # pending alerts committed
     skipped: int = 0
+    handed_over: int = 0  # their messages handed to the broker
+    not_handed_over: int = 0  # left for the next scan (the broker was down)
+
+
+def _hand_to(enqueue: Enqueue, model, ids: list[int], *, now: dt.datetime) -> int:
+    """Hand ``ids`` to ``enqueue`` and mark the rows it took; how many it could not take."""
+    if not ids:
+        return 0
+    handed = enqueue(ids)
+    model.objects.filter(pk__in=handed).update(enqueued_at=now)
+    return len(ids) - len(handed)
 
 
 def scan(*, now: dt.datetime, enqueue: Enqueue | None, batch_size: int = 500) -> ScanResult:
@@ -116,7 +134,13 @@ def _arm_batch(
     result.queued += len(pending)
     result.skipped += sum(1 for row in rows if row.skipped_at)
     if enqueue is not None:
-        transaction.on_commit(lambda: enqueue(pending), robust=True)
+
+        def hand_over_after_commit() -> None:
+            missed = _hand_to(enqueue, Alert, pending, now=now)
+            result.handed_over += len(pending) - missed
+            result.not_handed_over += missed
+
+        transaction.on_commit(hand_over_after_commit)
 
 
 def _alert_row(judgement: Judgement, offset: int, *, now: dt.datetime, skipped=False) -> Alert:
@@ -136,8 +160,42 @@ def claim_timeout() -> dt.timedelta:
     return dt.timedelta(seconds=settings.YARDSTICK_ALERT_CLAIM_TIMEOUT_SECONDS)
 
 
+@dataclass
+class HandOver:
+    alerts: int = 0
+    digests: int = 0
+    not_handed_over: int = 0
+
+
+def hand_over(*, now: dt.datetime, enqueue: Enqueuers) -> HandOver:
+    """Hand the workers the due rows whose message never reached the broker (it was down
+    when they were committed), without waiting for the claim timeout: one probe of a
+    partial index when there are none."""
+    before = now - HAND_OVER_GRACE
+    alerts = list(
+        Alert.objects.filter(
+            sent_at=None,
+            skipped_at=None,
+            cancelled_at=None,
+            claimed_at=None,
+            enqueued_at=None,
+            due_at__lte=now,
+            created_at__lt=before,
+        ).values_list("pk", flat=True)
+    )
+    digests = list(
+        Digest.objects.filter(
+            sent_at=None, claimed_at=None, enqueued_at=None, created_at__lt=before
+        ).values_list("pk", flat=True)
+    )
+    missed = _hand_to(enqueue.alerts, Alert, alerts, now=now)
+    missed += _hand_to(enqueue.digests, Digest, digests, now=now)
+    return HandOver(alerts=len(alerts), digests=len(digests), not_handed_over=missed)
+
+
 def requeue_stale(*, now: dt.datetime, enqueue: Enqueuers) -> int:
-    """Re-enqueue pending alerts and digests nobody has touched for the claim timeout.
+    """Re-enqueue pending alerts and digests nobody has touched for the claim timeout since
+    they were claimed, or handed over, or made.
 
     Covers task messages lost with the broker and workers killed mid-send; the claim makes a
     duplicate message harmless. Alerts that failed too often stay failed, their error shown.
@@ -146,26 +204,29 @@ def requeue_stale(*, now: dt.datetime, enqueue: Enqueuers) -> int:
     stale = Q(touched__lt=cutoff, attempts__lt=settings.YARDSTICK_ALERT_MAX_ATTEMPTS)
     alert_ids = list(
         Alert.objects.filter(sent_at=None, skipped_at=None, cancelled_at=None, due_at__lte=now)
-        .annotate(touched=Coalesce("claimed_at", "created_at"))
+        .annotate(touched=Coalesce("claimed_at", "enqueued_at", "created_at"))
         .filter(stale)
         .values_list("pk", flat=True)
     )
     digest_ids = list(
         Digest.objects.filter(sent_at=None)
-        .annotate(touched=Coalesce("claimed_at", "created_at"))
+        .annotate(touched=Coalesce("claimed_at", "enqueued_at", "created_at"))
         .filter(stale)
         .values_list("pk", flat=True)
     )
-    enqueue.alerts(alert_ids)
-    enqueue.digests(digest_ids)
+    _hand_to(enqueue.alerts, Alert, alert_ids, now=now)
+    _hand_to(enqueue.digests, Digest, digest_ids, now=now)
     return len(alert_ids) + len(digest_ids)
 
 
-def queue_digest(*, now: dt.datetime, enqueue: Enqueue | None) -> Digest | None:
+def queue_digest(
+    *, now: dt.datetime, enqueue: Enqueue | None, result: HandOver | None = None
+) -> Digest | None:
     """Create this week's digest row once it falls due, and enqueue it; once per week.
 
     The unique week start is what keeps it to one: a second scan finds the row and stops.
     A missed day catches up later in the same week; a whole missed week is not sent late.
+    Whether its message reached the broker is counted in ``result``.
     """
     week_start, moment = policy.digest_week(now)
     if now < moment:
@@ -175,23 +236,38 @@ def queue_digest(*, now: dt.datetime, enqueue: Enqueue | None) -> Digest | None:
             week_start=week_start, defaults={"created_at": now}
         )
         if created and enqueue is not None:
-            transaction.on_commit(lambda: enqueue([digest.pk]), robust=True)
+
+            def hand_over_after_commit() -> None:
+                missed = _hand_to(enqueue, Digest, [digest.pk], now=now)
+                if result is not None:
+                    result.digests += 1 - missed
+                    result.not_handed_over += missed
+
+            transaction.on_commit(hand_over_after_commit)
     return digest if created else None
 
 
 def run_once(*, now: dt.datetime, enqueue: Enqueuers | None) -> dict[str, int]:
     """Everything the beat schedule does, once: what ``manage.py scan_alerts`` runs.
 
-    With ``enqueue`` None nothing is handed to workers (and nothing stale is requeued): the
-    caller sends the pending rows itself.
+    With ``enqueue`` None nothing is handed to workers (nothing left over is handed over,
+    nothing stale requeued): the caller sends the pending rows itself. ``not_handed_over``
+    counts the messages the broker did not take; they are handed over at the next run.
     """
+    earlier = hand_over(now=now, enqueue=enqueue) if enqueue else HandOver()
     result = scan(now=now, enqueue=enqueue.alerts if enqueue else None)
     requeued = requeue_stale(now=now, enqueue=enqueue) if enqueue else 0
-    digest = queue_digest(now=now, enqueue=enqueue.digests if enqueue else None)
+    digests = HandOver()
+    digest = queue_digest(now=now, enqueue=enqueue.digests if enqueue else None, result=digests)
     return {
         "judgements": result.judgements,
         "queued": result.queued,
+        "handed_over": result.handed_over,
         "skipped": result.skipped,
         "requeued": requeued,
+        "handed_over_late": earlier.alerts + earlier.digests - earlier.not_handed_over,
         "digest": 1 if digest else 0,
+        "not_handed_over": (
+            result.not_handed_over + earlier.not_handed_over + digests.not_handed_over
+        ),
     }

@@ -7,10 +7,14 @@ a duplicate or redelivered message harmless. Task names are pinned, so beat entr
 messages queued before a code move still find their task.
 """
 
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
 from judgements.expiry import scan, sending
+
+logger = logging.getLogger(__name__)
 
 
 def backoff(retries: int) -> int:
@@ -18,14 +22,29 @@ def backoff(retries: int) -> int:
     return min(60 * 2**retries, 3600)
 
 
-def enqueue_alerts(alert_ids: list[int]) -> None:
-    for pk in alert_ids:
-        send_alert.delay(pk)
+def _hand_over(task, ids: list[int]) -> list[int]:
+    """Send one task message per id; the ids the broker took, stopping at the first it did
+    not (it is down: the rest would wait for it too). Those rows stay pending and the next
+    scan hands them over (``scan.hand_over``)."""
+    handed = []
+    for pk in ids:
+        try:
+            task.delay(pk)
+        except Exception:  # Redis down, refusing, out of memory; a full disk for files
+            logger.exception(
+                "The broker did not take %s %s; the next scan will retry", task.name, pk
+            )
+            break
+        handed.append(pk)
+    return handed
 
 
-def enqueue_digests(digest_ids: list[int]) -> None:
-    for pk in digest_ids:
-        send_digest.delay(pk)
+def enqueue_alerts(alert_ids: list[int]) -> list[int]:
+    return _hand_over(send_alert, alert_ids)
+
+
+def enqueue_digests(digest_ids: list[int]) -> list[int]:
+    return _hand_over(send_digest, digest_ids)
 
 
 def enqueuers() -> scan.Enqueuers:
@@ -37,8 +56,15 @@ def enqueuers() -> scan.Enqueuers:
 
 @shared_task(name="judgements.tasks.scan_alerts")
 def scan_alerts() -> dict[str, int]:
-    result = scan.scan(now=timezone.now(), enqueue=enqueuers().alerts)
-    return {"judgements": result.judgements, "queued": result.queued, "skipped": result.skipped}
+    now = timezone.now()
+    late = scan.hand_over(now=now, enqueue=enqueuers())  # what the broker missed last time
+    result = scan.scan(now=now, enqueue=enqueuers().alerts)
+    return {
+        "judgements": result.judgements,
+        "queued": result.queued,
+        "skipped": result.skipped,
+        "handed_over_late": late.alerts + late.digests - late.not_handed_over,
+    }
 
 
 @shared_task(name="judgements.tasks.requeue_stale_alerts")

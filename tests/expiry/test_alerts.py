@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from judgements import workflows
 from judgements.access import Role
@@ -36,8 +37,13 @@ def frozen():
 def queued(monkeypatch) -> list[int]:
     """Alert ids handed to the broker; unit tests send them by calling send_alert directly."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks, "enqueue_alerts", ids.extend)
-    monkeypatch.setattr(tasks, "enqueue_digests", lambda digest_ids: None)
+
+    def take(alert_ids: list[int]) -> list[int]:
+        ids.extend(alert_ids)
+        return list(alert_ids)  # the broker took them all
+
+    monkeypatch.setattr(tasks, "enqueue_alerts", take)
+    monkeypatch.setattr(tasks, "enqueue_digests", list)
     return ids
 
 
@@ -476,12 +482,12 @@ def test_the_digest_waits_for_its_weekday_and_hour(maya, queued, settings):
 # --- Command and task -----------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the hand-over runs as it does live
 def test_scan_alerts_command_queues_due_alerts(alice, east_asia, queued, capsys):
     make_judgement(alice, east_asia, ends_in=7)
-    with committed():
-        call_command("scan_alerts")
+    call_command("scan_alerts")
     assert len(queued) == 1
-    assert "1 alert(s) queued" in capsys.readouterr().out
+    assert "1 alert(s) committed as pending, 1 handed to the workers" in capsys.readouterr().out
     assert mail.outbox == []
 
 
@@ -512,7 +518,7 @@ def test_the_scan_task_wraps_the_scan(alice, east_asia, queued):
     make_judgement(alice, east_asia, ends_in=7)
     with committed():
         summary = tasks.scan_alerts()
-    assert summary == {"judgements": 1, "queued": 1, "skipped": 1}
+    assert summary == {"judgements": 1, "queued": 1, "skipped": 1, "handed_over_late": 0}
 
 
 def test_a_resolved_judgement_left_armed_is_disarmed_without_alerts(alice, east_asia, queued):
@@ -537,6 +543,7 @@ def test_scan_alerts_hands_due_alerts_to_the_celery_tasks(alice, east_asia, monk
     """The wiring without stand-ins: the command's enqueue reaches the send task's delay."""
     delayed: list[int] = []
     monkeypatch.setattr(tasks.send_alert, "delay", delayed.append)
+    monkeypatch.setattr(tasks.send_digest, "delay", lambda pk: None)
     make_judgement(alice, east_asia, ends_in=7)
     with committed():
         call_command("scan_alerts")
@@ -544,3 +551,51 @@ def test_scan_alerts_hands_due_alerts_to_the_celery_tasks(alice, east_asia, monk
         Alert.objects.filter(sent_at=None, skipped_at=None).values_list("pk", flat=True)
     )
     assert len(delayed) == 1
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the hand-over runs as it does live
+def test_scan_alerts_says_what_the_broker_did_not_take_and_hands_it_over_next_time(
+    alice, east_asia, monkeypatch, capsys
+):
+    """The broker is down when the scan commits: the command says what it committed and what
+    it could not hand over, exits non-zero, and the next run hands it over (no waiting for
+    the claim timeout)."""
+    make_judgement(alice, east_asia, ends_in=7)
+    make_judgement(alice, east_asia, ends_in=6)
+
+    def broker_down(pk):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_alert, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_digest, "delay", broker_down)
+    with pytest.raises(CommandError, match="could not be handed to the broker"):
+        call_command("scan_alerts")
+    out = capsys.readouterr().out
+    assert "2 alert(s) committed as pending, 0 handed to the workers" in out
+    assert Alert.objects.filter(sent_at=None, skipped_at=None, enqueued_at=None).count() == 2
+
+    assert Digest.objects.get().enqueued_at is None  # this week's digest, due since Monday
+
+    delayed: list[int] = []
+    monkeypatch.setattr(tasks.send_alert, "delay", delayed.append)
+    monkeypatch.setattr(tasks.send_digest, "delay", delayed.append)
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        call_command("scan_alerts")  # the broker is back: no error
+    assert len(delayed) == 3
+    assert "3 left from earlier runs handed over" in capsys.readouterr().out
+    assert Digest.objects.get().enqueued_at is not None
+    assert not Alert.objects.filter(sent_at=None, skipped_at=None, enqueued_at=None).exists()
+    # Handed over, they are not requeued again until the claim timeout passes.
+    assert scanning.requeue_stale(now=NOW + dt.timedelta(minutes=6), enqueue=tasks.enqueuers()) == 0
+
+
+def test_a_scan_hands_nothing_over_that_another_scan_just_committed(alice, east_asia, queued):
+    make_judgement(alice, east_asia, ends_in=7)
+    scanning.scan(now=NOW, enqueue=None)  # committed, not yet handed over
+    assert (
+        scanning.hand_over(now=NOW + dt.timedelta(seconds=5), enqueue=tasks.enqueuers()).alerts == 0
+    )
+    assert (
+        scanning.hand_over(now=NOW + dt.timedelta(minutes=2), enqueue=tasks.enqueuers()).alerts == 1
+    )
+    assert len(queued) == 1

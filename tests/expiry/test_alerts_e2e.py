@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import signal
 import socket
@@ -279,3 +280,43 @@ def test_a_worker_killed_mid_send_is_retried_once_its_claim_is_stale(
     assert len(inbox.alerts_to("alice@example.org")) == 1
     alert.refresh_from_db()
     assert (alert.state, alert.attempts) == ("sent", 2)
+
+
+def test_alerts_committed_while_the_broker_was_down_go_out_at_the_next_scan(
+    cluster, smtp, alice, east_asia
+):
+    """scan_alerts with its broker down commits the alert, says it could not hand it over
+    and exits non-zero; the next run, with the broker back, hands it over and one email
+    goes out (without waiting for the claim timeout)."""
+    inbox, _ = smtp
+    make_judgement(alice, east_asia, "Alice's judgement ends in 7 days.", ends_in=7, length=307)
+    down = subprocess.run(
+        [sys.executable, "manage.py", "scan_alerts"],
+        cwd=BASE_DIR,
+        env={**cluster.env, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert down.returncode != 0
+    assert "1 alert(s) committed as pending, 0 handed to the workers" in down.stdout
+    assert "could not be handed to the broker" in down.stderr
+    alert = Alert.objects.get(offset_days=-7)
+    assert (alert.enqueued_at, alert.sent_at) == (None, None)
+
+    # Cron's next run, five minutes on (rows a concurrent scan just made are left alone).
+    Alert.objects.update(created_at=alert.created_at - dt.timedelta(minutes=5))
+    cluster.start_worker()
+    back = subprocess.run(
+        [sys.executable, "manage.py", "scan_alerts"],
+        cwd=BASE_DIR,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert back.returncode == 0, back.stderr
+    assert "left from earlier runs handed over" in back.stdout
+    wait_for(lambda: inbox.to("alice@example.org"), seconds=60, what="the alert", cluster=cluster)
+    time.sleep(2)
+    assert len(inbox.to("alice@example.org")) == 1

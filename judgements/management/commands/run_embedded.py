@@ -104,15 +104,23 @@ class Command(BaseCommand):
         # instead of at beat's first tick; the worker below sends what it queues.
         summary = scan.run_once(now=timezone.now(), enqueue=tasks.enqueuers())
         self.stdout.write(
-            "Expiry watch: {queued} alert(s) and {digest} digest(s) queued; beat scans every "
+            "Expiry watch: {queued} alert(s) and {digest} digest(s) due; beat scans every "
             "{every} s.".format(every=settings.ALERT_SCAN_SECONDS, **summary)
         )
         # The outbox too: the demo's stale estimates and lapsed signpost, and the week's digests.
         notices = notice_scan.run_once(now=timezone.now(), enqueue=notice_tasks.enqueuer())
         self.stdout.write(
             "Freshness: {nudges} nudge(s), {signpost_notices} signpost notice(s) and {weekly} "
-            "weekly digest(s) queued.".format(**notices)
+            "weekly digest(s) due.".format(**notices)
         )
+        missed = summary.get("not_handed_over", 0) + notices.get("not_handed_over", 0)
+        if missed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{missed} message(s) did not reach the broker; beat's next scan hands "
+                    "them over."
+                )
+            )
         # The web server is a web process (short database timeouts), not a command.
         web_env = {**os.environ, "YARDSTICK_PROCESS": "web"}
         processes = [subprocess.Popen(worker), subprocess.Popen(web, env=web_env)]

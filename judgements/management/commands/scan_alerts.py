@@ -4,11 +4,13 @@ schedule's work, once.
     */5 * * * *  cd /srv/yardstick && .venv/bin/python manage.py scan_alerts
 
 It creates due alerts, and the notices of the freshness scan and the weekly digests, and
-hands them to the Celery workers, like the beat tasks do (same code). With ``--send`` it
-also sends them in this process, for deployments without workers.
+hands them to the Celery workers, like the beat tasks do (same code), and says what it
+committed and what it handed over. When the broker does not take a message it exits
+non-zero; the alerts stay pending and the next run hands them over. With ``--send`` it also
+sends them in this process, for deployments without workers.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from judgements.expiry import scan, sending, tasks
@@ -36,10 +38,12 @@ class Command(BaseCommand):
         now = timezone.now()
         # --send: no workers, so queue nothing and send here (claims still hold).
         summary = scan.run_once(now=now, enqueue=None if send else tasks.enqueuers())
+        handed = "" if send else ", {handed_over} handed to the workers".format(**summary)
         self.stdout.write(
-            "Scanned: {judgements} judgement(s) due, {queued} alert(s) queued, "
-            "{skipped} skipped as superseded, {requeued} requeued, "
-            "{digest} digest(s) queued.".format(**summary)
+            "Scanned: {judgements} judgement(s) due; {queued} alert(s) committed as pending"
+            "{handed}; {skipped} skipped as superseded; {requeued} requeued; "
+            "{handed_over_late} left from earlier runs handed over; {digest} digest(s) "
+            "due.".format(handed=handed, **summary)
         )
         notices = notice_scan.run_once(now=now, enqueue=None if send else notice_tasks.enqueuer())
         self.stdout.write(
@@ -47,6 +51,12 @@ class Command(BaseCommand):
             "{signpost_notices} signpost notice(s), {lapsed} signpost(s) lapsed; "
             "{weekly} weekly digest(s) queued, {requeued} notice(s) requeued.".format(**notices)
         )
+        if summary["not_handed_over"]:
+            raise CommandError(
+                "{not_handed_over} message(s) could not be handed to the broker (is it "
+                "running? see the log). They are committed and stay pending; the next "
+                "scan_alerts hands them over.".format(**summary)
+            )
         if send:
             self._send_pending(now)
 
