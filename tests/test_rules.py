@@ -258,6 +258,60 @@ def test_a_source_is_an_http_or_https_address(tmp_path, alice, judgement, url):
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://analyst:hunter2@evil.example/report", rules.URL_CREDENTIALS_MESSAGE),
+        ("https://trusted.example@evil.example/", rules.URL_CREDENTIALS_MESSAGE),
+        ("https://example.org/\u202egpj.exe", rules.URL_HIDDEN_CHARACTERS_MESSAGE),  # RLO
+        ("https://exa\u2066mple.org/", rules.URL_HIDDEN_CHARACTERS_MESSAGE),  # LRI
+        ("https://example.org/a\u200bb", rules.URL_HIDDEN_CHARACTERS_MESSAGE),  # zero width
+    ],
+)
+def test_a_source_address_reads_as_what_it_is(tmp_path, alice, judgement, url, message):
+    """No user name or password before the host, no bidi or invisible characters: in forms,
+    workflows (indicators and resolutions) and the importer alike."""
+    fields = {
+        "observed_on": TODAY,
+        "direction": "supports",
+        "strength": "weak",
+        "summary": "Seen",
+        "source_url": url,
+        "reliability": "B",
+        "credibility": 2,
+    }
+    said_by_all(
+        message,
+        form_errors(IndicatorForm({**fields, "observed_on": TODAY.isoformat()})),
+        workflow_errors(workflows.log_indicator, judgement, by=alice, **fields),
+        workflow_errors(
+            workflows.resolve,
+            judgement,
+            by=alice,
+            outcome="annulled",
+            note="broke",
+            source_url=url,
+        ),
+        import_errors(
+            tmp_path,
+            [row()],
+            indicators=[
+                {
+                    "reference": "IMP-1",
+                    "observed_on": "2026-02-01",
+                    "direction": "supports",
+                    "summary": "Seen",
+                    "source_url": url,
+                }
+            ],
+        ),
+    )
+
+
+def test_an_at_sign_in_the_path_is_still_a_fine_address():
+    rules.check_source_url("https://example.org/people/@alice?via=a@b")
+
+
 def test_a_reference_goes_into_urls(tmp_path, alice, east_asia):
     said_by_all(
         rules.REFERENCE_MESSAGE,

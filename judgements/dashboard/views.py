@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -25,12 +26,20 @@ from judgements.track_records import scorecards
 from judgements.track_records.breakdowns import breakdown_context
 from judgements.track_records.views import requested_scale, scores_context
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula (=HYPERLINK(…)) is quoted with a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text a spreadsheet would run as a formula (=HYPERLINK(…)) is quoted with a leading '.
+
+    A formula starts with = + - or @, also in their full-width and small forms (＝ ＋ － ＠,
+    ﹦ ﹢ ﹣ ﹫, and the super- and subscript ones), which spreadsheets fold to ASCII: NFKC
+    makes the same fold here. A leading tab or carriage return is quoted too.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first in "\t\r" or unicodedata.normalize("NFKC", first).startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -7,6 +7,12 @@ one showed), ``resolutions.csv`` (earlier resolutions of re-resolved judgements)
 every judgement, estimate, indicator and resolution. UTF-8, one header row; times are
 ISO 8601 in UTC; probabilities are decimals. Not carried: watchers, the indicators an
 estimate cites, alerts, notices and the change history (an import writes its own "imported" entry).
+
+The files are data for ``import_judgements`` and other programs, not a spreadsheet: every
+cell is written exactly as stored, so that export → import is lossless. Unlike the
+dashboard's CSV for briefings, text a spreadsheet would run as a formula ("=…", "＋…") is
+not quoted; open these files in a spreadsheet only by importing every column as text
+(docs/design.md §7.8).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from judgements import workflows
 from judgements.dashboard import queries as dashboard
+from judgements.dashboard.views import spreadsheet_safe
 from judgements.demo.dataset import generate
 from judgements.models import Direction, Judgement, Resolution
 from tests.factories import make_judgement
@@ -220,13 +221,19 @@ def test_each_accuracy_figure_links_to_exactly_the_judgements_behind_it(
     assert any("final_term=likely" in url for url in links)
 
 
+@pytest.mark.parametrize(
+    "start_char",
+    ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫", "⁼", "₊"],
+)
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(
-    client, maya, alice, east_asia
+    client, maya, alice, east_asia, start_char
 ):
+    """ASCII formula starts, and the full-width and small forms spreadsheets fold to them."""
     start = TODAY - dt.timedelta(days=355)
+    statement = f'{start_char}HYPERLINK("http://evil.example","click")'
     workflows.create_judgement(
         by=alice,
-        statement='=HYPERLINK("http://evil.example","click")',
+        statement=statement,
         team=east_asia,
         owner=alice,
         probability=Decimal("0.5"),
@@ -235,8 +242,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(
     )
     client.force_login(maya)
     body = b"".join(client.get("/dashboard/export.csv").streaming_content).decode()
-    row = next(csv.DictReader(io.StringIO(body)))
-    assert row["statement"] == '\'=HYPERLINK("http://evil.example","click")'
+    row = next(csv.DictReader(io.StringIO(body, newline="")))
+    assert row["statement"] == "'" + statement
+
+
+def test_csv_text_that_merely_contains_a_formula_sign_is_left_alone():
+    assert spreadsheet_safe("North Korea = risk") == "North Korea = risk"
+    assert spreadsheet_safe("") == ""
+    assert spreadsheet_safe(-3) == -3
 
 
 # --- Issue 12: the words a reader expects, a period with data, calibration in sentences ------

@@ -293,6 +293,32 @@ def test_unknown_users_are_created_without_a_password_with_create_users(tmp_path
     assert result.teams_created == ["East Asia"]
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("a/b", "'a/b' is not a valid username: Enter a valid username."),
+        ("with space", "is not a valid username"),
+        ("semi;colon", "is not a valid username"),
+        ("x" * 151, "is longer than 150 characters"),
+    ],
+)
+def test_users_to_create_are_held_to_djangos_username_rules(tmp_path, db, name, said):
+    directory = files(tmp_path, [judgement_row(owner="newbie")], [estimate_row(author=name)])
+    (error,) = errors_of(directory, create_users=True)
+    assert error.startswith("estimates.csv:2: author: ")
+    assert said in error
+    assert not User.objects.exists() and not Judgement.objects.exists()
+
+
+def test_a_team_with_an_imported_owner_shows_its_track_record(client, tmp_path, maya):
+    """A username that made it in must fit the track record's URL (issue 11: 'a/b' gave a
+    500 on the team's page)."""
+    directory = files(tmp_path, [judgement_row(owner="new.analyst+1@example")])
+    import_judgements(directory, create_users=True, today=TODAY)
+    client.force_login(maya)
+    assert client.get("/track-record/team/east-asia/").status_code == 200
+
+
 def test_teams_are_matched_by_slug_or_name_and_assessments_created_once(tmp_path, alice, east_asia):
     rows = [
         judgement_row("KJ-1", team="east-asia", assessment="Annual outlook"),
@@ -587,6 +613,22 @@ def test_export_then_import_into_an_empty_database_reproduces_everything(
     import_judgements(tmp_path, create_users=True, today=TODAY)
     assert dump() == before
     assert Team.objects.get().name == "East Asia"
+
+
+def test_the_export_is_data_so_formula_like_text_is_written_as_stored(tmp_path, alice, east_asia):
+    """Unlike the dashboard's CSV for spreadsheets, the interchange files are not quoted
+    against formulas: what is stored comes back exactly (docs/design.md §7.8)."""
+    statement = "=1+1 and ＝HYPERLINK are text here"
+    workflows.create_judgement(
+        by=alice, statement=statement, team=east_asia, owner=alice, probability=Decimal("0.5")
+    )
+    export_judgements(tmp_path)
+    with (tmp_path / "judgements.csv").open(newline="", encoding="utf-8") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["statement"] == statement
+    empty_the_database()
+    import_judgements(tmp_path, create_users=True, today=TODAY)
+    assert Judgement.objects.get().statement == statement
 
 
 def test_the_export_command_writes_the_three_files(tmp_path, judgement):
