@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench screenshots check-deploy lock clean
+.PHONY: run test lint format bench load screenshots check-deploy lock clean
 
 # `make run` needs only what the product runs on (requirements.txt: no compiler, no LDAP
 # headers); `make test` adds the test tools (requirements.lock), and LDAP support
@@ -52,6 +52,13 @@ bench: $(VENV)/.installed
 # Screenshots of the main pages as each role at 1366 and 390 px, into screenshots/ (not committed).
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py
+
+# A bounded loopback load run on gunicorn and PostgreSQL (DATABASE_URL), ending with
+# check_integrity; not part of `make test` (tests/benchmarks/load_run.py).
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 180
+load: $(VENV)/.installed
+	$(PY) tests/benchmarks/load_run.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) $(LOAD_ARGS)
 
 check-deploy: $(VENV)/.runtime
 	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnop \

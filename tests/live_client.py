@@ -8,6 +8,7 @@ exactly what the server answered.
 
 from __future__ import annotations
 
+import html.parser
 import http.client
 import re
 import secrets
@@ -36,6 +37,59 @@ class Answer:
         if match is None:
             raise AssertionError(f"no hidden field {name!r} in the page (status {self.status})")
         return match.group(1)
+
+
+class _FormFields(html.parser.HTMLParser):
+    """What a browser would submit from one form of a page (checked boxes, selected options,
+    text areas), found by its action."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action, self.inside = action, False
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action") == self.action
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") != "submit":
+            if attrs.get("type") in ("radio", "checkbox") and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields.append((name, ""))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields.append((self._select, attrs.get("value") or ""))
+
+    def handle_data(self, data):
+        if self.inside and self._textarea:
+            name, text = self.fields[-1]
+            self.fields[-1] = (name, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            name, text = self.fields[-1]
+            self.fields[-1] = (name, text.removeprefix("\n"))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_fields(page: str, action: str) -> list[tuple[str, str]]:
+    """The fields of the page's form posting to ``action``, as a browser would send them."""
+    parser = _FormFields(action)
+    parser.feed(page)
+    return parser.fields
 
 
 def session_for(user) -> str:
