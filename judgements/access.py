@@ -9,7 +9,8 @@ testing roles themselves.
   or retracts only the indicators they logged.
 - lead: as an analyst, plus changes everything in the teams they lead (edit, revise,
   reassign, resolve and re-resolve anyone's judgement, edit or retract any indicator).
-- leadership: sees everything, changes nothing.
+- leadership: sees everything, changes nothing (muting the alerts of a judgement they watch
+  is their own email, not a change to it).
 - admin: sees everything; manages users, teams, roles and settings in the Django admin; in
   the app changes only what a lead (in teams they lead) or an analyst (in own teams) may.
 - no role: sees the judgements of own teams, changes nothing.
@@ -310,7 +311,9 @@ def dashboard_teams(user) -> QuerySet[Team]:
 
 
 def can_mute(user, watch) -> bool:
-    """A watcher mutes their own alerts (owners are not watchers, so they cannot)."""
+    """A watcher mutes their own alerts, whatever their role: muting changes which email they
+    get, not the judgement, so read-only leadership may too (docs/design.md §1.2). Owners
+    are not watchers, so they cannot."""
     return watch is not None and watch.user_id == user.pk
 
 

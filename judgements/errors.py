@@ -1,4 +1,4 @@
-"""What a failed request looks like (docs/design.md §6.8).
+"""What a failed request looks like (docs/design.md §6.10).
 
 - Production error pages (400, 403, 404, 500) in the site's style that say what happened;
   a 403 says which role or team the thing needs (the message ``access`` refusals carry) and

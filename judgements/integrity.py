@@ -1,5 +1,5 @@
 """Every value the database stores that can be recomputed from other rows, recomputed and
-compared (docs/design.md §2.10): what ``manage.py check_integrity`` runs.
+compared (docs/design.md §2.12): what ``manage.py check_integrity`` runs.
 
 The derived values, and the rows they are recomputed from:
 

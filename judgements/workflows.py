@@ -4,7 +4,7 @@ Every workflow here runs in one transaction and leaves a ChangeRecord with the v
 and after (docs/design.md §2). Nothing is overwritten: estimates, indicators and resolutions
 are new rows.
 
-Nothing is lost to a concurrent write either (docs/design.md §2.10):
+Nothing is lost to a concurrent write either (docs/design.md §2.12):
 
 - a workflow that reads before it writes first locks the judgement's row and reads it
   afresh (``_lock``), so two writers of one judgement run one after the other, each seeing
