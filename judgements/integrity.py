@@ -7,12 +7,19 @@ The derived values, and the rows they are recomputed from:
   recorded (``models.latest_estimate``);
 - ``Judgement.resolution``: its latest resolution by ``resolved_at``, likewise
   (``models.latest_resolution``), and ``Resolution.is_current`` true on exactly that row;
-- ``indicators_for`` / ``indicators_against``: the active indicators for and against logged
-  after the current estimate (``models.counted_indicators``);
+- ``indicators_for`` / ``indicators_against`` / ``indicators_neutral``: the active
+  indicators of each direction logged after the current estimate
+  (``models.counted_indicators``);
 - ``next_alert_at``: empty once resolved; otherwise the due moment of a threshold of the
   current window end (``expiry.policy``), no later than the first threshold that has no
   alert row yet. An earlier one is allowed: it is a catch-up the next scan makes (after the
-  window moved back to a date whose alerts exist), never a missed alert.
+  window moved back to a date whose alerts exist), never a missed alert;
+- ``look_due_at``: empty once resolved; otherwise when the current estimate is due for a
+  look, from its age, its Nth indicator and its signposts (``rules.look_due_at``);
+- ``next_look_at``: empty once resolved; otherwise no later than the next news the
+  freshness watch has to tell, given the reasons already nudged (``rules.next_look_at``).
+  An earlier one is allowed (a workflow re-arms it without reading what was nudged: the
+  scan then looks once for nothing), a later one or none would be a missed nudge.
 
 Not checked: resolution scores, which are frozen when the judgement is resolved
 (docs/design.md §4.1) rather than derived afterwards.
@@ -32,6 +39,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from judgements import rules, workflows
 from judgements.expiry import policy
 from judgements.models import Alert, Judgement, Resolution
 
@@ -39,8 +47,8 @@ BATCH = 2000
 
 # What each drift is about, and how ``repair`` mends it.
 POINTERS = ("current_estimate", "resolution", "resolution.is_current")
-BALANCE = ("indicators_for", "indicators_against")
-SCHEDULE = ("next_alert_at",)
+BALANCE = ("indicators_for", "indicators_against", "indicators_neutral")
+SCHEDULE = ("next_alert_at", "look_due_at", "next_look_at")
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ def find_drift(pks: Iterable[int] | None = None, *, batch: int = BATCH) -> list[
         found += _pointers_and_balance(chunk)
         found += _current_flags(chunk)
         found += _schedules(chunk)
+        found += _looks(chunk)
     return sorted(found, key=lambda d: (d.reference, d.field))
 
 
@@ -98,6 +107,8 @@ def _pointers_and_balance(chunk: list[int]) -> list[Drift]:
             "counted_for",
             "indicators_against",
             "counted_against",
+            "indicators_neutral",
+            "counted_neutral",
         )
     )
     found = []
@@ -177,13 +188,45 @@ def _schedules(chunk: list[int]) -> list[Drift]:
     return found
 
 
+def _looks(chunk: list[int]) -> list[Drift]:
+    """The freshness watch's two moments, recomputed as ``workflows.refresh_look`` and the
+    scan compute them."""
+    judgements = list(Judgement.objects.filter(pk__in=chunk).select_related("current_estimate"))
+    facts = workflows.look_facts([j for j in judgements if j.resolution_id is None])
+    found = []
+    for judgement in judgements:
+        pk, reference = judgement.pk, judgement.reference
+        fact = facts.get(pk)
+        if fact is None:  # resolved, or no estimate: nothing to watch
+            for name in ("look_due_at", "next_look_at"):
+                if judgement.resolution_id is not None and getattr(judgement, name) is not None:
+                    found.append(Drift(pk, reference, name, getattr(judgement, name), None))
+            continue
+        due = rules.look_due_at(
+            made_at=fact.made_at, nth_indicator_at=fact.nth_indicator_at, signposts=fact.signposts
+        )
+        if judgement.look_due_at != due:
+            found.append(Drift(pk, reference, "look_due_at", judgement.look_due_at, due))
+        following = rules.next_look_at(
+            made_at=fact.made_at,
+            nth_indicator_at=fact.nth_indicator_at,
+            signposts=fact.signposts,
+            nudged={code for code in judgement.nudged.split(",") if code},
+            close=rules.estimate_close(judgement.window_end),
+        )
+        stored = judgement.next_look_at
+        if following is not None and (stored is None or stored > following):
+            found.append(Drift(pk, reference, "next_look_at", stored, following))
+    return found
+
+
 def repair(drifts: Iterable[Drift]) -> list[Drift]:
     """Write the expected values for the judgements that drifted, in one transaction.
 
     Steps: lock those judgements (in id order, as the workflows do one at a time); find
     their drift again under the lock (a workflow may have mended it meanwhile); point them
     at their latest estimate and resolution; then recount their balance (it counts from the
-    current estimate); then set each schedule. Returns what was repaired.
+    current estimate); then set each schedule and look. Returns what was repaired.
     """
     pks = sorted({drift.judgement_id for drift in drifts})
     if not pks:
@@ -199,6 +242,6 @@ def repair(drifts: Iterable[Drift]) -> list[Drift]:
         Judgement.objects.filter(pk__in=pointers).point_at_latest()
         Judgement.objects.filter(pk__in=list(fields)).refresh_balance()
         # After the pointers: a judgement found resolved has no schedule.
-        for drift in _schedules(list(fields)):
-            Judgement.objects.filter(pk=drift.judgement_id).update(next_alert_at=drift.expected)
+        for drift in _schedules(list(fields)) + _looks(list(fields)):
+            Judgement.objects.filter(pk=drift.judgement_id).update(**{drift.field: drift.expected})
     return found

@@ -447,7 +447,9 @@ def _replace_topics(judgement: Judgement, topics: Iterable[Topic]) -> dict[str, 
 @transaction.atomic
 def set_assessment_topics(assessment: Assessment, *, by, topics: Iterable[Topic]) -> None:
     """Replace an assessment's topics; each of its judgements records that what it inherits
-    changed (one history entry each, in bulk)."""
+    changed (one history entry each, in bulk). The assessment is locked first, so two people
+    filing it at once file it one after the other."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").get()
     wanted = {topic.pk: topic for topic in topics}
     current = {topic.pk: topic for topic in assessment.topics.all()}
     if set(wanted) == set(current):
@@ -1078,14 +1080,20 @@ def refresh_look(judgement: Judgement) -> None:
     judgement.look_due_at, judgement.next_look_at = due, following
 
 
-def arm_looks(pks: list[int]) -> None:
-    """``refresh_look`` for many unresolved judgements at once (bulk writers): three queries
-    per call, whatever the number of judgements."""
-    judgements = list(
-        Judgement.objects.filter(pk__in=pks, resolution__isnull=True)
-        .select_related("current_estimate")
-        .only("pk", "window_end", "resolution_id", "current_estimate__made_at")
-    )
+@dataclass(frozen=True)
+class LookFacts:
+    """What the freshness watch reads of an open judgement: when its current estimate was
+    made, when its Nth active indicator since then was logged, its signposts."""
+
+    made_at: dt.datetime
+    nth_indicator_at: dt.datetime | None
+    signposts: list[Signpost]
+
+
+def look_facts(judgements: list[Judgement]) -> dict[int, LookFacts]:
+    """``LookFacts`` of unresolved judgements (with ``current_estimate`` loaded), in two
+    queries whatever their number."""
+    judgements = [j for j in judgements if j.current_estimate_id is not None]
     signposts: dict[int, list[Signpost]] = {j.pk: [] for j in judgements}
     for signpost in Signpost.objects.filter(judgement_id__in=signposts):
         signposts[signpost.judgement_id].append(signpost)
@@ -1094,17 +1102,34 @@ def arm_looks(pks: list[int]) -> None:
     for pk, at in active.order_by("logged_at", "pk").values_list("judgement_id", "logged_at"):
         logged[pk].append(at)
     n = settings.YARDSTICK_STALE_INDICATORS
+    facts = {}
     for judgement in judgements:
         made_at = judgement.current_estimate.made_at
         since = [at for at in logged[judgement.pk] if at > made_at]
         nth = since[n - 1] if len(since) >= n else None
+        facts[judgement.pk] = LookFacts(made_at, nth, signposts[judgement.pk])
+    return facts
+
+
+def arm_looks(pks: list[int]) -> None:
+    """``refresh_look`` for many unresolved judgements at once (bulk writers): three queries
+    per call, whatever the number of judgements."""
+    judgements = list(
+        Judgement.objects.filter(pk__in=pks, resolution__isnull=True)
+        .select_related("current_estimate")
+        .only("pk", "window_end", "resolution_id", "current_estimate__made_at")
+    )
+    facts = look_facts(judgements)
+    judgements = [j for j in judgements if j.pk in facts]  # no estimate: nothing to look at
+    for judgement in judgements:
+        fact = facts[judgement.pk]
         judgement.look_due_at = rules.look_due_at(
-            made_at=made_at, nth_indicator_at=nth, signposts=signposts[judgement.pk]
+            made_at=fact.made_at, nth_indicator_at=fact.nth_indicator_at, signposts=fact.signposts
         )
         judgement.next_look_at = rules.next_look_at(
-            made_at=made_at,
-            nth_indicator_at=nth,
-            signposts=signposts[judgement.pk],
+            made_at=fact.made_at,
+            nth_indicator_at=fact.nth_indicator_at,
+            signposts=fact.signposts,
             nudged=set(),
             close=rules.estimate_close(judgement.window_end),
         )
@@ -1154,6 +1179,15 @@ def _create_signpost(judgement: Judgement, draft: DraftSignpost, *, by, now) -> 
     return signpost
 
 
+def _lock_signpost(signpost: Signpost) -> Judgement:
+    """Lock the signpost's judgement, then the signpost, and read both afresh."""
+    judgement = signpost.judgement
+    _lock(judgement)
+    signpost.refresh_from_db(from_queryset=Signpost.objects.select_for_update())
+    signpost.judgement = judgement
+    return judgement
+
+
 def _refuse_when_resolved(judgement: Judgement) -> None:
     if judgement.resolution_id is not None:
         raise ValidationError("This judgement is resolved; its signposts can no longer change.")
@@ -1171,6 +1205,7 @@ def add_signpost(
 ) -> Signpost:
     """Write down what would change your mind; re-arm the freshness watch for its day."""
     now = now or timezone.now()
+    _lock(judgement)
     _refuse_when_resolved(judgement)
     draft = DraftSignpost(text=text.strip(), direction=direction, expected_by=expected_by)
     with _held_to_rules():
@@ -1190,9 +1225,11 @@ def edit_signpost(
     expected_by: dt.date | None,
     now: dt.datetime | None = None,
 ) -> Signpost:
-    """Change a signpost not yet seen nor lapsed; the history keeps before and after."""
+    """Change a signpost not yet seen nor lapsed; the history keeps before and after (the
+    judgement and then the signpost locked and read afresh: the check and the before are of
+    what is stored, not of what the page read)."""
     now = now or timezone.now()
-    judgement = signpost.judgement
+    judgement = _lock_signpost(signpost)
     _refuse_when_resolved(judgement)
     draft = DraftSignpost(text=text.strip(), direction=direction, expected_by=expected_by)
     with _held_to_rules():
@@ -1225,13 +1262,14 @@ def withdraw_signpost(signpost: Signpost, *, by, reason: str) -> Signpost:
     if not reason:
         raise ValidationError({"reason": "Say why the signpost is withdrawn."})
     now = timezone.now()
+    judgement = _lock_signpost(signpost)
     claimed = Signpost.objects.filter(pk=signpost.pk, withdrawn_at=None).update(
         withdrawn_at=now, withdrawn_by=by, withdrawn_reason=reason
     )
     if claimed != 1:
         raise ValidationError("This signpost is already withdrawn.")
     signpost.refresh_from_db()
-    judgement = signpost.judgement
+    signpost.judgement = judgement
     _record(
         judgement,
         ChangeAction.SIGNPOST_WITHDRAWN,
@@ -1254,7 +1292,8 @@ def see_signpost(
     for it), and the current estimate falls due for a look if it was made before.
     """
     now = now or timezone.now()
-    _refuse_when_resolved(signpost.judgement)
+    judgement = _lock_signpost(signpost)
+    _refuse_when_resolved(judgement)
     with _held_to_rules():
         rules.check_seen_by(signpost, indicator)
     claimed = Signpost.objects.filter(pk=signpost.pk, seen_on=None, withdrawn_at=None).update(
@@ -1263,7 +1302,7 @@ def see_signpost(
     if claimed != 1:
         raise ValidationError("Someone else changed this signpost a moment ago; reload the page.")
     signpost.refresh_from_db()
-    judgement = signpost.judgement
+    signpost.judgement = judgement
     _record(
         judgement,
         ChangeAction.SIGNPOST_SEEN,

@@ -15,6 +15,7 @@ from judgements import integrity, workflows
 from judgements.expiry import policy
 from judgements.expiry import scan as scanning
 from judgements.models import Direction, Estimate, Judgement, Outcome, Resolution
+from judgements.notices import scan as notice_scan
 from tests.factories import make_judgement
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,63 @@ def test_an_estimate_tied_in_time_goes_to_the_later_recorded(judgement, alice):
     )
     (drift,) = integrity.find_drift()
     assert (drift.field, drift.expected) == ("current_estimate", tied.pk)
+
+
+def test_the_freshness_watch_and_its_workflows_leave_nothing_to_repair(alice, lena, east_asia):
+    """Signposts added, seen, withdrawn and lapsed, indicators, a reaffirmation, own topics,
+    and the freshness scan nudging and telling: the look moments stay as recomputed."""
+    start = timezone.now()
+    judgement = make_judgement(alice, east_asia, days_ago=10)
+    seen = workflows.add_signpost(judgement, by=alice, text="Tankers queue", direction="supports")
+    withdrawn = workflows.add_signpost(judgement, by=alice, text="A strike", direction="supports")
+    workflows.add_signpost(
+        judgement,
+        by=alice,
+        text="A customs inspection",
+        direction="undermines",
+        expected_by=timezone.localdate() + dt.timedelta(days=3),
+    )
+    workflows.withdraw_signpost(withdrawn, by=alice, reason="Not telling")
+    for n in range(3):
+        log(judgement, lena, Direction.NEUTRAL if n else Direction.UNDERMINES)
+    workflows.log_indicator(
+        judgement,
+        by=alice,
+        observed_on=timezone.localdate(),
+        summary="Six tankers queued",
+        direction=Direction.SUPPORTS,
+        signpost=seen,
+    )
+    assert run()[1] is None
+    with time_machine.travel(start + dt.timedelta(days=100), tick=False):
+        notice_scan.scan_looks(now=timezone.now(), enqueue=None)  # nudges, tells, lapses
+        assert run()[1] is None, run()[0]
+        workflows.reaffirm(judgement, by=alice, rationale="Still stands")
+        assert run()[1] is None, run()[0]
+
+
+def test_a_look_moment_that_would_miss_a_nudge_is_drift(judgement, alice):
+    stored = Judgement.objects.get(pk=judgement.pk)
+    Judgement.objects.filter(pk=judgement.pk).update(
+        look_due_at=stored.look_due_at + dt.timedelta(days=1),
+        next_look_at=stored.next_look_at + dt.timedelta(days=1),
+    )
+    found = {d.field: d for d in integrity.find_drift()}
+    assert found["look_due_at"].expected == stored.look_due_at
+    assert found["next_look_at"].expected == stored.next_look_at
+    # Earlier is only an extra look for nothing: not drift.
+    Judgement.objects.filter(pk=judgement.pk).update(
+        look_due_at=stored.look_due_at, next_look_at=stored.next_look_at - dt.timedelta(days=1)
+    )
+    assert integrity.find_drift() == []
+    Judgement.objects.filter(pk=judgement.pk).update(next_look_at=None)
+    assert [d.field for d in integrity.find_drift()] == ["next_look_at"]
+    assert run("--fix")[1] is None
+    assert Judgement.objects.get(pk=judgement.pk).next_look_at == stored.next_look_at
+
+
+def test_a_neutral_indicator_lost_from_the_count_is_drift(judgement, alice):
+    log(judgement, alice, Direction.NEUTRAL)
+    Judgement.objects.filter(pk=judgement.pk).update(indicators_neutral=0)
+    (drift,) = integrity.find_drift()
+    assert (drift.field, drift.stored, drift.expected) == ("indicators_neutral", 0, 1)

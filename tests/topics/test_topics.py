@@ -131,6 +131,7 @@ def test_the_owner_files_a_judgement_on_the_edit_form(client, alice, judgement, 
     page = client.get(f"/judgements/{judgement.reference}/edit/").content.decode()
     assert "Missiles (subject)" in page
     data = {
+        "version": judgement.version,  # the version the form was read at (docs/design.md §2.12)
         "statement": judgement.statement,
         "window_start": judgement.window_start.isoformat(),
         "window_end": judgement.window_end.isoformat(),
