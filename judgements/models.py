@@ -1235,6 +1235,7 @@ class Notice(models.Model):
     recipients = models.TextField(blank=True)  # the addresses, as sent
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # as Alert.enqueued_at
 
     objects = NoticeQuerySet.as_manager()
 
@@ -1252,6 +1253,17 @@ class Notice(models.Model):
                 name="notice_pending_idx",
                 condition=Q(
                     sent_at__isnull=True, skipped_at__isnull=True, cancelled_at__isnull=True
+                ),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="notice_not_handed_over_idx",
+                condition=Q(
+                    sent_at__isnull=True,
+                    skipped_at__isnull=True,
+                    cancelled_at__isnull=True,
+                    claimed_at__isnull=True,
+                    enqueued_at__isnull=True,
                 ),
             ),
         ]

@@ -22,7 +22,7 @@ def backoff(retries: int) -> int:
     return min(60 * 2**retries, 3600)
 
 
-def _hand_over(task, ids: list[int]) -> list[int]:
+def hand_over_messages(task, ids: list[int]) -> list[int]:
     """Send one task message per id; the ids the broker took, stopping at the first it did
     not (it is down: the rest would wait for it too). Those rows stay pending and the next
     scan hands them over (``scan.hand_over``)."""
@@ -40,11 +40,11 @@ def _hand_over(task, ids: list[int]) -> list[int]:
 
 
 def enqueue_alerts(alert_ids: list[int]) -> list[int]:
-    return _hand_over(send_alert, alert_ids)
+    return hand_over_messages(send_alert, alert_ids)
 
 
 def enqueue_digests(digest_ids: list[int]) -> list[int]:
-    return _hand_over(send_digest, digest_ids)
+    return hand_over_messages(send_digest, digest_ids)
 
 
 def enqueuers() -> scan.Enqueuers:

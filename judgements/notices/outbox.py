@@ -12,6 +12,10 @@ How it stays exactly once, whatever the kind:
 - A failed send records its error and raises ``SendFailed``; the task retries with backoff.
   A worker that died mid-send leaves a stale claim, which ``requeue_stale`` hands to a worker
   again after the claim timeout, as it does rows whose task message was lost.
+- Each notice records when its task message was handed to the broker (``enqueued_at``). A
+  broker down when a producer committed leaves the rows pending and not handed over:
+  ``hand_over`` hands them over at the next scan, without waiting for the claim timeout, and
+  ``Handed`` counts what the broker did and did not take, for the caller to report.
 - No bursts: producers write one notice per episode (the policy's key), and a notice whose
   ``expires_at`` has passed when it is finally sent is skipped, not sent late. Each carries
   a stable ``Message-ID`` so the one remaining duplicate (a worker dying between the mail
@@ -35,7 +39,27 @@ from judgements.models import Notice
 
 logger = logging.getLogger(__name__)
 
-Enqueue = Callable[[list[int]], None]
+Enqueue = Callable[[list[int]], list[int]]  # ids in; out, the ids the broker took
+# Rows a concurrent producer has just committed are its to hand over: left alone this long.
+HAND_OVER_GRACE = dt.timedelta(minutes=1)
+
+
+@dataclass
+class Handed:
+    """What went to the broker: messages it took, and ones it did not (it was down)."""
+
+    handed_over: int = 0
+    not_handed_over: int = 0
+
+
+def _hand_to(enqueue: Enqueue, ids: list[int], *, now: dt.datetime, handed: Handed) -> None:
+    """Hand ``ids`` to ``enqueue``, mark the rows it took, count both."""
+    if not ids:
+        return
+    took = enqueue(ids)
+    Notice.objects.filter(pk__in=took).update(enqueued_at=now)
+    handed.handed_over += len(took)
+    handed.not_handed_over += len(ids) - len(took)
 
 
 @dataclass(frozen=True)
@@ -51,11 +75,17 @@ class Draft:
     expires_at: dt.datetime | None = None
 
 
-def write(drafts: list[Draft], *, now: dt.datetime, enqueue: Enqueue | None) -> list[int]:
+def write(
+    drafts: list[Draft],
+    *,
+    now: dt.datetime,
+    enqueue: Enqueue | None,
+    handed: Handed | None = None,
+) -> list[int]:
     """Insert the drafts, ignoring keys already written; after commit, hand the ids of the new
-    ones already due to ``enqueue`` (None: leave them for ``pending_due``). Returns those ids.
-    Call it inside the producer's transaction, so the rows and the producer's own bookkeeping
-    commit together."""
+    ones already due to ``enqueue`` (None: leave them for ``pending_due``), counting in
+    ``handed`` what the broker took. Returns those ids. Call it inside the producer's
+    transaction, so the rows and the producer's own bookkeeping commit together."""
     if not drafts:
         return []
     Notice.objects.bulk_create(
@@ -86,7 +116,8 @@ def write(drafts: list[Draft], *, now: dt.datetime, enqueue: Enqueue | None) -> 
         .values_list("pk", flat=True)
     )
     if enqueue is not None and new:
-        transaction.on_commit(lambda: enqueue(new), robust=True)
+        counts = handed if handed is not None else Handed()
+        transaction.on_commit(lambda: _hand_to(enqueue, new, now=now, handed=counts))
     return new
 
 
@@ -163,20 +194,38 @@ def deliver(pk: int, *, now: dt.datetime, prepare: Prepare) -> str:
     return "sent"
 
 
-def requeue_stale(*, now: dt.datetime, enqueue: Enqueue) -> int:
-    """Re-enqueue due, pending notices nobody has touched for the claim timeout (a task
-    message lost with the broker, a worker killed mid-send); those that failed
-    ``YARDSTICK_ALERT_MAX_ATTEMPTS`` times stay failed, their error shown."""
+def hand_over(*, now: dt.datetime, enqueue: Enqueue) -> Handed:
+    """Hand the workers the due notices whose message never reached the broker (it was down
+    when they were written), without waiting for the claim timeout: one probe of a partial
+    index when there are none."""
+    ids = list(
+        Notice.objects.pending()
+        .filter(
+            claimed_at=None,
+            enqueued_at=None,
+            due_at__lte=now,
+            created_at__lt=now - HAND_OVER_GRACE,
+        )
+        .values_list("pk", flat=True)
+    )
+    handed = Handed()
+    _hand_to(enqueue, ids, now=now, handed=handed)
+    return handed
+
+
+def requeue_stale(*, now: dt.datetime, enqueue: Enqueue, handed: Handed | None = None) -> int:
+    """Re-enqueue due, pending notices nobody has touched (claimed, handed over or made) for
+    the claim timeout (a task message lost with the broker, a worker killed mid-send); those
+    that failed ``YARDSTICK_ALERT_MAX_ATTEMPTS`` times stay failed, their error shown."""
     cutoff = now - claim_timeout()
     ids = list(
         Notice.objects.pending()
         .filter(due_at__lte=now, attempts__lt=settings.YARDSTICK_ALERT_MAX_ATTEMPTS)
-        .annotate(touched=Coalesce("claimed_at", "created_at"))
+        .annotate(touched=Coalesce("claimed_at", "enqueued_at", "created_at"))
         .filter(touched__lt=cutoff)
         .values_list("pk", flat=True)
     )
-    if ids:
-        enqueue(ids)
+    _hand_to(enqueue, ids, now=now, handed=handed if handed is not None else Handed())
     return len(ids)
 
 

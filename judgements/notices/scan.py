@@ -16,7 +16,7 @@ The freshness scan is O(due), like the expiry scan:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +33,7 @@ class LookResult:
     nudges: int = 0
     signpost_notices: int = 0
     lapsed: int = 0
+    handed: outbox.Handed = field(default_factory=outbox.Handed)  # what the broker took
 
 
 def scan_looks(*, now: dt.datetime, enqueue: Enqueue | None, batch_size: int = 500) -> LookResult:
@@ -147,7 +148,7 @@ def _look_batch(
     if told:
         Signpost.objects.filter(pk__in=[s.pk for s in told]).update(notified_at=now)
     _save_looks(batch, nudged_before)
-    outbox.write(drafts, now=now, enqueue=enqueue)
+    outbox.write(drafts, now=now, enqueue=enqueue, handed=result.handed)
     result.judgements += len(batch)
 
 
@@ -170,7 +171,9 @@ def _save_looks(batch: list[Judgement], nudged_before: dict[int, str]) -> None:
         Judgement.objects.filter(pk__in=pks).update(nudged=value)
 
 
-def queue_weekly(*, now: dt.datetime, enqueue: Enqueue | None) -> int:
+def queue_weekly(
+    *, now: dt.datetime, enqueue: Enqueue | None, handed: outbox.Handed | None = None
+) -> int:
     """Write this week's personal digests once they fall due; once per person and week.
 
     A cheap check first (one indexed query: is this week's batch written?), then one notice
@@ -186,19 +189,25 @@ def queue_weekly(*, now: dt.datetime, enqueue: Enqueue | None) -> int:
         drafts = policy.weekly(
             policy.weekly_recipients(), week=week, due_at=moment, expires_at=expires
         )
-        return len(outbox.write(drafts, now=now, enqueue=enqueue))
+        return len(outbox.write(drafts, now=now, enqueue=enqueue, handed=handed))
 
 
-def requeue_stale(*, now: dt.datetime, enqueue: Enqueue) -> int:
-    return outbox.requeue_stale(now=now, enqueue=enqueue)
+def requeue_stale(
+    *, now: dt.datetime, enqueue: Enqueue, handed: outbox.Handed | None = None
+) -> int:
+    return outbox.requeue_stale(now=now, enqueue=enqueue, handed=handed)
 
 
 def run_once(*, now: dt.datetime, enqueue: Enqueue | None) -> dict[str, int]:
     """Everything beat does for the outbox, once (``manage.py scan_alerts`` runs it too).
-    With ``enqueue`` None nothing goes to workers: the caller sends pending notices itself."""
+    With ``enqueue`` None nothing goes to workers: the caller sends pending notices itself.
+    ``not_handed_over`` counts the messages the broker did not take; the next run hands
+    those notices over (``outbox.hand_over``)."""
+    late = outbox.hand_over(now=now, enqueue=enqueue) if enqueue else outbox.Handed()
     looks = scan_looks(now=now, enqueue=enqueue)
-    requeued = requeue_stale(now=now, enqueue=enqueue) if enqueue else 0
-    weekly = queue_weekly(now=now, enqueue=enqueue)
+    handed = outbox.Handed()
+    requeued = requeue_stale(now=now, enqueue=enqueue, handed=handed) if enqueue else 0
+    weekly = queue_weekly(now=now, enqueue=enqueue, handed=handed)
     return {
         "looked": looks.judgements,
         "nudges": looks.nudges,
@@ -206,4 +215,8 @@ def run_once(*, now: dt.datetime, enqueue: Enqueue | None) -> dict[str, int]:
         "lapsed": looks.lapsed,
         "weekly": weekly,
         "requeued": requeued,
+        "handed_over_late": late.handed_over,
+        "not_handed_over": (
+            late.not_handed_over + looks.handed.not_handed_over + handed.not_handed_over
+        ),
     }

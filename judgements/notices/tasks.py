@@ -8,13 +8,13 @@ hour). Task names are pinned, so beat entries and queued messages survive code m
 from celery import shared_task
 from django.utils import timezone
 
-from judgements.expiry.tasks import backoff
-from judgements.notices import scan, sending
+from judgements.expiry.tasks import backoff, hand_over_messages
+from judgements.notices import outbox, scan, sending
 
 
-def enqueue_notices(notice_ids: list[int]) -> None:
-    for pk in notice_ids:
-        send_notice.delay(pk)
+def enqueue_notices(notice_ids: list[int]) -> list[int]:
+    """One task message per notice; the ids the broker took (see ``hand_over_messages``)."""
+    return hand_over_messages(send_notice, notice_ids)
 
 
 def enqueuer():
@@ -24,8 +24,15 @@ def enqueuer():
 
 @shared_task(name="judgements.tasks.scan_notices")
 def scan_notices() -> dict[str, int]:
-    result = scan.scan_looks(now=timezone.now(), enqueue=enqueuer())
-    return {"looked": result.judgements, "nudges": result.nudges, "lapsed": result.lapsed}
+    now = timezone.now()
+    late = outbox.hand_over(now=now, enqueue=enqueuer())  # what the broker missed last time
+    result = scan.scan_looks(now=now, enqueue=enqueuer())
+    return {
+        "looked": result.judgements,
+        "nudges": result.nudges,
+        "lapsed": result.lapsed,
+        "handed_over_late": late.handed_over,
+    }
 
 
 @shared_task(name="judgements.tasks.queue_weekly_digests")

@@ -8,13 +8,16 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from judgements import rules, workflows
 from judgements.access import Role
+from judgements.expiry import tasks as alert_tasks
 from judgements.models import (
     ChangeAction,
     Direction,
@@ -44,7 +47,12 @@ def frozen():
 def queued(monkeypatch) -> list[int]:
     """Notice ids handed to the broker; the tests send them by calling send_notice."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks, "enqueue_notices", ids.extend)
+
+    def take(notice_ids: list[int]) -> list[int]:
+        ids.extend(notice_ids)
+        return list(notice_ids)  # the broker took them all
+
+    monkeypatch.setattr(tasks, "enqueue_notices", take)
     return ids
 
 
@@ -451,10 +459,12 @@ def test_a_stale_claim_is_requeued_and_a_failed_send_retried(
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
     # A worker claimed it again and died: the claim is honoured, then swept.
     Notice.objects.filter(pk=pk).update(claimed_at=timezone.now(), error="")
-    assert outbox.requeue_stale(now=timezone.now(), enqueue=queued.extend) == 0
+    assert (
+        outbox.requeue_stale(now=timezone.now(), enqueue=lambda ids: queued.extend(ids) or ids) == 0
+    )
     assert sending.send_notice(pk, now=timezone.now()) == "taken"
     sweep = timezone.now() + dt.timedelta(minutes=11)
-    assert outbox.requeue_stale(now=sweep, enqueue=queued.extend) == 1
+    assert outbox.requeue_stale(now=sweep, enqueue=lambda ids: queued.extend(ids) or ids) == 1
     assert sending.send_notice(queued[0], now=sweep) == "sent"
     assert len(mail.outbox) == 1
     assert Notice.objects.get(pk=pk).attempts == 2
@@ -562,3 +572,38 @@ def test_a_resolved_judgement_keeps_its_signposts_as_they_were(alice, east_asia,
     assert look_and_send(later(10), queued) == []
     signpost.refresh_from_db()
     assert signpost.lapsed_on is None
+
+
+# --- The broker ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the hand-over runs as it does live
+def test_a_nudge_written_while_the_broker_was_down_is_handed_over_at_the_next_scan(
+    alice, east_asia, frozen, monkeypatch, capsys
+):
+    """scan_alerts says the broker did not take the nudge and exits non-zero; the notice is
+    committed, and the next run, with the broker back, hands it over."""
+    fresh(alice, east_asia)
+    frozen.move_to(later(91))
+
+    def broker_down(pk):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    for task in (tasks.send_notice, alert_tasks.send_alert, alert_tasks.send_digest):
+        monkeypatch.setattr(task, "delay", broker_down)
+    with pytest.raises(CommandError, match="could not be handed to the broker"):
+        call_command("scan_alerts")
+    assert "1 nudge(s)" in capsys.readouterr().out
+    nudge = Notice.objects.get(kind="nudge")
+    assert (nudge.enqueued_at, nudge.sent_at) == (None, None)
+
+    delayed: list[int] = []
+    monkeypatch.setattr(tasks.send_notice, "delay", delayed.append)
+    for task in (alert_tasks.send_alert, alert_tasks.send_digest):
+        monkeypatch.setattr(task, "delay", lambda pk: None)
+    frozen.move_to(later(91.01))  # cron's next run, 15 minutes on
+    call_command("scan_alerts")
+    assert nudge.pk in delayed
+    assert "left from earlier runs handed over" in capsys.readouterr().out.split("Freshness")[1]
+    nudge.refresh_from_db()
+    assert nudge.enqueued_at is not None

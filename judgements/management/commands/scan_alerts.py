@@ -49,13 +49,15 @@ class Command(BaseCommand):
         self.stdout.write(
             "Freshness: {looked} judgement(s) looked at, {nudges} nudge(s), "
             "{signpost_notices} signpost notice(s), {lapsed} signpost(s) lapsed; "
-            "{weekly} weekly digest(s) queued, {requeued} notice(s) requeued.".format(**notices)
+            "{weekly} weekly digest(s) written, {requeued} notice(s) requeued, "
+            "{handed_over_late} left from earlier runs handed over.".format(**notices)
         )
-        if summary["not_handed_over"]:
+        missed = summary["not_handed_over"] + notices["not_handed_over"]
+        if missed:
             raise CommandError(
-                "{not_handed_over} message(s) could not be handed to the broker (is it "
-                "running? see the log). They are committed and stay pending; the next "
-                "scan_alerts hands them over.".format(**summary)
+                f"{missed} message(s) could not be handed to the broker (is it running? see "
+                "the log). They are committed and stay pending; the next scan_alerts hands "
+                "them over."
             )
         if send:
             self._send_pending(now)
