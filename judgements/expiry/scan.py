@@ -20,8 +20,8 @@ How it stays exactly once, per judgement, threshold and window end:
   timeout to a worker again.
 
 Handing rows to workers is the caller's business: each function takes an ``enqueue``
-callable (a list of ids in; out, the ids it handed to the broker, stopping at the first it
-could not; None to enqueue nothing), which ``tasks`` supplies.
+callable (a list of ids in, nothing out; None to enqueue nothing), which ``tasks`` supplies.
+One that could not hand them all to the broker raises ``NotHandedOver`` with the ones it did.
 """
 
 from __future__ import annotations
@@ -38,7 +38,18 @@ from django.db.models.functions import Coalesce
 from judgements.expiry import policy
 from judgements.models import Alert, Digest, Judgement
 
-Enqueue = Callable[[list[int]], list[int]]
+Enqueue = Callable[[list[int]], None]
+
+
+class NotHandedOver(Exception):
+    """An ``enqueue`` stopped short (the broker is down): ``handed`` are the ids it did hand
+    over; the rest stay pending, not handed over, for the next scan."""
+
+    def __init__(self, handed: list[int]) -> None:
+        super().__init__(f"the broker took {len(handed)} message(s) and then no more")
+        self.handed = handed
+
+
 # Rows a concurrent scan has just committed are its to hand over: left alone this long.
 HAND_OVER_GRACE = dt.timedelta(minutes=1)
 
@@ -64,7 +75,11 @@ def _hand_to(enqueue: Enqueue, model, ids: list[int], *, now: dt.datetime) -> in
     """Hand ``ids`` to ``enqueue`` and mark the rows it took; how many it could not take."""
     if not ids:
         return 0
-    handed = enqueue(ids)
+    try:
+        enqueue(ids)
+        handed = ids
+    except NotHandedOver as stopped:
+        handed = stopped.handed
     model.objects.filter(pk__in=handed).update(enqueued_at=now)
     return len(ids) - len(handed)
 

@@ -22,29 +22,28 @@ def backoff(retries: int) -> int:
     return min(60 * 2**retries, 3600)
 
 
-def hand_over_messages(task, ids: list[int]) -> list[int]:
-    """Send one task message per id; the ids the broker took, stopping at the first it did
-    not (it is down: the rest would wait for it too). Those rows stay pending and the next
-    scan hands them over (``scan.hand_over``)."""
-    handed = []
+def hand_over_messages(task, ids: list[int]) -> None:
+    """Send one task message per id, stopping at the first the broker does not take (it is
+    down: the rest would wait for it too) with ``scan.NotHandedOver`` naming those it took.
+    The others stay pending and the next scan hands them over (``scan.hand_over``)."""
+    handed: list[int] = []
     for pk in ids:
         try:
             task.delay(pk)
-        except Exception:  # Redis down, refusing, out of memory; a full disk for files
+        except Exception as exc:  # Redis down, refusing, out of memory; a full disk for files
             logger.exception(
                 "The broker did not take %s %s; the next scan will retry", task.name, pk
             )
-            break
+            raise scan.NotHandedOver(handed) from exc
         handed.append(pk)
-    return handed
 
 
-def enqueue_alerts(alert_ids: list[int]) -> list[int]:
-    return hand_over_messages(send_alert, alert_ids)
+def enqueue_alerts(alert_ids: list[int]) -> None:
+    hand_over_messages(send_alert, alert_ids)
 
 
-def enqueue_digests(digest_ids: list[int]) -> list[int]:
-    return hand_over_messages(send_digest, digest_ids)
+def enqueue_digests(digest_ids: list[int]) -> None:
+    hand_over_messages(send_digest, digest_ids)
 
 
 def enqueuers() -> scan.Enqueuers:

@@ -35,11 +35,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
+from judgements.expiry.scan import NotHandedOver
 from judgements.models import Notice
 
 logger = logging.getLogger(__name__)
 
-Enqueue = Callable[[list[int]], list[int]]  # ids in; out, the ids the broker took
+Enqueue = Callable[[list[int]], None]  # may raise NotHandedOver, naming the ids it took
 # Rows a concurrent producer has just committed are its to hand over: left alone this long.
 HAND_OVER_GRACE = dt.timedelta(minutes=1)
 
@@ -56,7 +57,11 @@ def _hand_to(enqueue: Enqueue, ids: list[int], *, now: dt.datetime, handed: Hand
     """Hand ``ids`` to ``enqueue``, mark the rows it took, count both."""
     if not ids:
         return
-    took = enqueue(ids)
+    try:
+        enqueue(ids)
+        took = ids
+    except NotHandedOver as stopped:
+        took = stopped.handed
     Notice.objects.filter(pk__in=took).update(enqueued_at=now)
     handed.handed_over += len(took)
     handed.not_handed_over += len(ids) - len(took)

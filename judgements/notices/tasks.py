@@ -12,9 +12,9 @@ from judgements.expiry.tasks import backoff, hand_over_messages
 from judgements.notices import outbox, scan, sending
 
 
-def enqueue_notices(notice_ids: list[int]) -> list[int]:
-    """One task message per notice; the ids the broker took (see ``hand_over_messages``)."""
-    return hand_over_messages(send_notice, notice_ids)
+def enqueue_notices(notice_ids: list[int]) -> None:
+    """One task message per notice (see ``hand_over_messages``)."""
+    hand_over_messages(send_notice, notice_ids)
 
 
 def enqueuer():

@@ -37,13 +37,8 @@ def frozen():
 def queued(monkeypatch) -> list[int]:
     """Alert ids handed to the broker; unit tests send them by calling send_alert directly."""
     ids: list[int] = []
-
-    def take(alert_ids: list[int]) -> list[int]:
-        ids.extend(alert_ids)
-        return list(alert_ids)  # the broker took them all
-
-    monkeypatch.setattr(tasks, "enqueue_alerts", take)
-    monkeypatch.setattr(tasks, "enqueue_digests", list)
+    monkeypatch.setattr(tasks, "enqueue_alerts", ids.extend)
+    monkeypatch.setattr(tasks, "enqueue_digests", lambda digest_ids: None)
     return ids
 
 

@@ -47,12 +47,7 @@ def frozen():
 def queued(monkeypatch) -> list[int]:
     """Notice ids handed to the broker; the tests send them by calling send_notice."""
     ids: list[int] = []
-
-    def take(notice_ids: list[int]) -> list[int]:
-        ids.extend(notice_ids)
-        return list(notice_ids)  # the broker took them all
-
-    monkeypatch.setattr(tasks, "enqueue_notices", take)
+    monkeypatch.setattr(tasks, "enqueue_notices", ids.extend)
     return ids
 
 
@@ -459,12 +454,10 @@ def test_a_stale_claim_is_requeued_and_a_failed_send_retried(
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
     # A worker claimed it again and died: the claim is honoured, then swept.
     Notice.objects.filter(pk=pk).update(claimed_at=timezone.now(), error="")
-    assert (
-        outbox.requeue_stale(now=timezone.now(), enqueue=lambda ids: queued.extend(ids) or ids) == 0
-    )
+    assert outbox.requeue_stale(now=timezone.now(), enqueue=queued.extend) == 0
     assert sending.send_notice(pk, now=timezone.now()) == "taken"
     sweep = timezone.now() + dt.timedelta(minutes=11)
-    assert outbox.requeue_stale(now=sweep, enqueue=lambda ids: queued.extend(ids) or ids) == 1
+    assert outbox.requeue_stale(now=sweep, enqueue=queued.extend) == 1
     assert sending.send_notice(queued[0], now=sweep) == "sent"
     assert len(mail.outbox) == 1
     assert Notice.objects.get(pk=pk).attempts == 2

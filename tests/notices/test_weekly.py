@@ -29,12 +29,7 @@ def frozen():
 @pytest.fixture
 def queued(monkeypatch) -> list[int]:
     ids: list[int] = []
-
-    def take(notice_ids: list[int]) -> list[int]:
-        ids.extend(notice_ids)
-        return list(notice_ids)  # the broker took them all
-
-    monkeypatch.setattr(tasks, "enqueue_notices", take)
+    monkeypatch.setattr(tasks, "enqueue_notices", ids.extend)
     return ids
 
 
