@@ -209,6 +209,10 @@ def test_estimative_words_in_the_statement_are_flagged_as_you_type(page, alice, 
     page.get_by_label("Number (%)").fill("65")
     expect(warning).not_to_contain_text("Check the wording")
     page.get_by_label("Number (%)").fill("30")
+    # The warning comes back with the next answer; click its button once it is there, not the
+    # one an in-flight swap is about to replace.
+    expect(warning).to_contain_text("The statement itself says 'likely'")
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Use the bare proposition").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Japan will expel two diplomats.")
     assert Judgement.objects.get().current_estimate.probability == Decimal("0.3")
